@@ -1,0 +1,15 @@
+import { z } from 'zod';
+
+export const Role = z.enum(['editor', 'admin']);
+export type Role = z.infer<typeof Role>;
+
+/** Who made a request: the token's name becomes the author of the entries they write. */
+export interface Principal {
+  name: string;
+  role: Role;
+}
+
+/** Turns a bearer token into a principal; null when the token is unknown or revoked. */
+export interface Authenticator {
+  authenticate(token: string): Promise<Principal | null>;
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/** Every error code a client can receive over REST. Closed: a new code is a protocol change. */
+export const ApiErrorCode = z.enum([
+  'validation_failed',
+  'malformed_json',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'blog_not_found',
+  'entry_not_found',
+  'blog_exists',
+  'blog_ended',
+  'version_conflict',
+  'payload_too_large',
+  'idempotency_key_reused',
+  'rate_limited',
+  'store_unavailable',
+  'internal',
+]);
+export type ApiErrorCode = z.infer<typeof ApiErrorCode>;
+
+/** One failing field of a 400: `path` as dotted field names, e.g. `media.url`. */
+export const FieldIssue = z.object({ path: z.string(), message: z.string() });
+export type FieldIssue = z.infer<typeof FieldIssue>;
+
+/** The body of every non-2xx REST response. */
+export const ApiErrorBody = z.object({
+  error: z.object({
+    code: ApiErrorCode,
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
+
+/** Every error code a socket `subscribe` ack can carry. */
+export const SocketErrorCode = z.enum([
+  'invalid_request',
+  'blog_not_found',
+  'too_many_subscriptions',
+  'unavailable',
+]);
+export type SocketErrorCode = z.infer<typeof SocketErrorCode>;
