@@ -8,3 +8,4 @@ export * from './schemas/event.js';
 export * from './schemas/snapshot.js';
 export * from './protocol/rest.js';
 export * from './protocol/socket-events.js';
+export * from './protocol/tokens.js';
