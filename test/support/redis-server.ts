@@ -44,6 +44,9 @@ async function waitForPing(url: string, proc: ChildProcess, timeoutMs: number): 
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`redis-server exited with code ${proc.exitCode}`);
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => {
+      // expected while the server starts; the loop retries
+    });
     try {
       await probe.connect();
       await probe.ping();
