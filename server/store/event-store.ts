@@ -4,7 +4,7 @@ import type { Blog, BlogId, CatchUp, Cursor, Entry, EntryId, Epoch, Position, Sn
  * The blogs and each blog's ordered event log. Every mutation is atomic: it bumps
  * the blog's seq, writes the new state, appends the event to the capped log and
  * publishes it on the bus, all or nothing. Implemented by Redis (Lua scripts) and
- * by an in-memory twin for the embedded mode; `test/store/conformance.test.ts` holds both to the same contract.
+ * by an in-memory twin for the embedded mode; `test/store/conformance.ts` holds both to the same contract.
  *
  * Outcomes the caller must handle are returned as discriminated unions; only
  * infrastructure failures (store unreachable) are thrown, as `AppError('store_unavailable')`.
@@ -62,10 +62,15 @@ export interface EventStore {
 
   /**
    * Every event after `after` in `epoch`, in order; or a reset with a first-page snapshot
-   * when `epoch` is missing or differs, `after` is ahead of the log, or older than what the capped log retains.
-   * Null when the blog does not exist.
+   * (`pageSize` entries) when `epoch` or `after` is missing, `epoch` differs, `after` is ahead of the log,
+   * older than what the capped log retains, or more than `maxEvents` behind (a reader that far behind
+   * is better served by a fresh page than by thousands of events). Null when the blog does not exist.
    */
-  readEvents(blogId: BlogId, from: { epoch?: Epoch; after?: number }, pageSize: number): Promise<CatchUp | null>;
+  readEvents(
+    blogId: BlogId,
+    from: { epoch?: Epoch; after?: number },
+    opts: { pageSize: number; maxEvents: number },
+  ): Promise<CatchUp | null>;
 
   /** Where the blog's log stands now; null when the blog does not exist. */
   position(blogId: BlogId): Promise<Position | null>;

@@ -1,0 +1,110 @@
+import { Redis, ReplyError } from 'ioredis';
+import { AppError } from '../errors/app-error.js';
+import type { Logger } from '../log/logger.js';
+
+/** A write during a Redis blip fails after this long instead of hanging the request. */
+export const COMMAND_TIMEOUT_MS = 2_000;
+const CONNECT_TIMEOUT_MS = 5_000;
+const RETRY_BASE_MS = 50;
+const RETRY_CAP_MS = 2_000;
+
+/**
+ * An ioredis client tuned for this service, connected and ready: no offline queue and a
+ * command timeout (a request during an outage fails fast with 503 and the client retries),
+ * no resending of commands that were in flight when the connection broke (a script must
+ * never run twice behind the caller's back), capped exponential reconnection, and errors
+ * logged rather than thrown. Rejects with `store_unavailable` when Redis cannot be reached,
+ * so startup fails clearly.
+ *
+ * @example
+ * const redis = await createRedisConnection(config.REDIS_URL, { name: 'liveblog-data', logger });
+ */
+export async function createRedisConnection(url: string, opts: { name: string; logger: Logger }): Promise<Redis> {
+  const log = opts.logger.child({ module: 'redis', connection: opts.name });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectionName: opts.name,
+    enableOfflineQueue: false,
+    commandTimeout: COMMAND_TIMEOUT_MS,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    // The bus re-subscribes itself, and only then tells the relay to read what it missed.
+    autoResubscribe: false,
+    retryStrategy: (attempt) => Math.min(RETRY_BASE_MS * 2 ** Math.min(attempt - 1, 10), RETRY_CAP_MS),
+  });
+  let healthy = true;
+  redis.on('error', (err: Error) => {
+    // One error line per outage; the reconnection attempts that follow would repeat it.
+    if (healthy) log.error({ err: summarize(err) }, 'redis connection error');
+    else log.debug({ err: summarize(err) }, 'redis still unreachable');
+    healthy = false;
+  });
+  redis.on('ready', () => {
+    if (!healthy) log.info('redis connection restored');
+    healthy = true;
+  });
+  redis.on('close', () => {
+    if (healthy) log.warn('redis connection closed');
+  });
+  await connectRedis(redis);
+  return redis;
+}
+
+/**
+ * Connects (a lazy or ended client) and resolves once it is ready; rejects with a clear `store_unavailable`
+ * (and stops reconnecting) when Redis cannot be reached, so startup fails loudly.
+ *
+ * @example
+ * await connectRedis(redis); // AppError store_unavailable: "cannot connect to Redis at 127.0.0.1:6379: connect ECONNREFUSED ..."
+ */
+export async function connectRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') return;
+  try {
+    if (redis.status === 'wait' || redis.status === 'end') {
+      await redis.connect();
+    } else {
+      await new Promise<void>((resolve, reject) => {
+        const onReady = (): void => {
+          redis.off('end', onEnd);
+          resolve();
+        };
+        const onEnd = (): void => {
+          redis.off('ready', onReady);
+          reject(new Error('connection ended'));
+        };
+        redis.once('ready', onReady);
+        redis.once('end', onEnd);
+      });
+    }
+  } catch (err) {
+    const lastError: string = err instanceof Error ? err.message : String(err);
+    redis.disconnect();
+    const where = `${redis.options.host ?? '?'}:${redis.options.port ?? '?'}`;
+    throw new AppError('store_unavailable', `cannot connect to Redis at ${where}: ${lastError}`, { cause: err });
+  }
+}
+
+/** Reply errors that mean "this Redis cannot serve you right now", not "your command is wrong". */
+const UNAVAILABLE_REPLIES = ['READONLY', 'LOADING', 'MASTERDOWN', 'CLUSTERDOWN', 'TRYAGAIN', 'BUSY', 'NOREPLICAS', 'OOM', 'MISCONF', 'NOAUTH'];
+
+/**
+ * True when a failed command means Redis is unreachable or refusing service (connection
+ * closed, timed out, offline, read-only replica, loading...), as opposed to a bug.
+ *
+ * @example
+ * if (isRedisUnavailable(err)) throw new AppError('store_unavailable', 'the store cannot be reached', { cause: err });
+ */
+export function isRedisUnavailable(err: unknown): boolean {
+  if (err instanceof ReplyError) {
+    const code = String((err as Error).message).split(' ', 1)[0] ?? '';
+    return UNAVAILABLE_REPLIES.includes(code);
+  }
+  // Everything else ioredis rejects with is about the connection: closed, not writable
+  // (offline queue disabled), command timeout, retries exhausted.
+  return err instanceof Error;
+}
+
+function summarize(err: Error): { message: string; code?: unknown } {
+  return { message: err.message, code: (err as { code?: unknown }).code };
+}

@@ -1,0 +1,10 @@
+export { LUA_LIB } from './lib.js';
+export { CREATE_BLOG_LUA } from './create-blog.js';
+export { UPDATE_BLOG_LUA } from './update-blog.js';
+export { CREATE_ENTRY_LUA } from './create-entry.js';
+export { UPDATE_ENTRY_LUA } from './update-entry.js';
+export { DELETE_ENTRY_LUA } from './delete-entry.js';
+export { SNAPSHOT_LUA } from './snapshot.js';
+export { READ_EVENTS_LUA } from './read-events.js';
+export { POSITION_LUA } from './position.js';
+export { ROTATE_EPOCH_LUA } from './rotate-epoch.js';
