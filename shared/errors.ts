@@ -39,6 +39,7 @@ export const SocketErrorCode = z.enum([
   'invalid_request',
   'blog_not_found',
   'too_many_subscriptions',
+  'rate_limited',
   'unavailable',
 ]);
 export type SocketErrorCode = z.infer<typeof SocketErrorCode>;

@@ -30,7 +30,11 @@ export type BlogPageQuery = z.infer<typeof BlogPageQuery>;
 /** Query of `GET /api/blogs/:blogId/events`. */
 export const EventsQuery = z.object({
   epoch: Epoch.optional(),
-  after: z.coerce.number().int().min(0).optional(),
+  after: z
+    .string()
+    .regex(/^[0-9]{1,15}$/, 'must be a whole number')
+    .transform(Number)
+    .optional(),
 });
 export type EventsQuery = z.infer<typeof EventsQuery>;
 

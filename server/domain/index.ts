@@ -1,0 +1,11 @@
+export { renderMarkdown } from './render-markdown.js';
+export { slugify, numberedSlug, truncateSlug, SLUG_FALLBACK } from './slug.js';
+export { newEntryId } from './ids.js';
+export { canonicalJson, fingerprintOf } from './fingerprint.js';
+export { nextTimestamp } from './clock.js';
+export { parseWith, validationError, fieldIssues } from './validation.js';
+export { assertNever, type CommandDeps } from './command-deps.js';
+export { createBlog, updateBlog, mergeBlog, blogNotFound, type BlogWritten, DERIVED_ID_ATTEMPTS, BLOG_CAS_ATTEMPTS } from './blog-commands.js';
+export { createEntry, updateEntry, deleteEntry, mergeEntry, type EntryWritten, type EntryCreated } from './entry-commands.js';
+export { listBlogs, blogPage, eventsAfter, CATCH_UP_PAGE_SIZE, CATCH_UP_MAX_EVENTS } from './blog-queries.js';
+export { createBlogService, type BlogService } from './blog-service.js';

@@ -1,0 +1,59 @@
+import { Router, type RequestHandler } from 'express';
+import { z } from 'zod';
+import { BlogId, EntryCreateInput, EntryId, EntryPatchInput, type EntryWriteResult } from '../../shared/index.js';
+import { principalOf } from '../auth/auth-guard.js';
+import type { BlogService } from '../domain/blog-service.js';
+import type { Logger } from '../log/logger.js';
+import { bodyOf, idempotencyKeyOf, paramsOf } from './validate.js';
+
+export interface EntryRoutesDeps {
+  service: BlogService;
+  requireEditor: RequestHandler;
+  log: Logger;
+}
+
+const BlogParams = z.object({ blogId: BlogId });
+const EntryParams = z.object({ blogId: BlogId, entryId: EntryId });
+
+/**
+ * Entry writes, all for editors: create (with optional `Idempotency-Key`), edit (optimistic,
+ * by `version`), delete.
+ *
+ * @example
+ * router.use(createEntryRoutes({ service, requireEditor, log }));
+ */
+export function createEntryRoutes({ service, requireEditor, log }: EntryRoutesDeps): Router {
+  const router = Router();
+
+  router.post('/blogs/:blogId/entries', requireEditor, async (req, res) => {
+    const { blogId } = paramsOf(req, BlogParams);
+    const idempotencyKey = idempotencyKeyOf(req);
+    const input = bodyOf(req, EntryCreateInput);
+    const principal = principalOf(res);
+    const { entry, position, replayed } = await service.createEntry(blogId, input, principal, idempotencyKey);
+    log.info({ blogId, entryId: entry.id, by: principal.name, seq: position.seq, replayed }, 'entry created');
+    // a replay answers exactly like the first success, so a retrying client needs no special case
+    if (replayed) res.set('Idempotent-Replayed', 'true');
+    const body: EntryWriteResult = { entry, position };
+    res.status(201).location(`${req.baseUrl}/blogs/${blogId}/entries/${entry.id}`).json(body);
+  });
+
+  router.patch('/blogs/:blogId/entries/:entryId', requireEditor, async (req, res) => {
+    const { blogId, entryId } = paramsOf(req, EntryParams);
+    const patch = bodyOf(req, EntryPatchInput);
+    const principal = principalOf(res);
+    const { entry, position } = await service.updateEntry(blogId, entryId, patch, principal);
+    log.info({ blogId, entryId, by: principal.name, version: entry.version, seq: position.seq }, 'entry updated');
+    const body: EntryWriteResult = { entry, position };
+    res.json(body);
+  });
+
+  router.delete('/blogs/:blogId/entries/:entryId', requireEditor, async (req, res) => {
+    const { blogId, entryId } = paramsOf(req, EntryParams);
+    const { position } = await service.deleteEntry(blogId, entryId);
+    log.info({ blogId, entryId, by: principalOf(res).name, seq: position.seq }, 'entry deleted');
+    res.status(204).end();
+  });
+
+  return router;
+}

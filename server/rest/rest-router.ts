@@ -1,0 +1,38 @@
+import { Router, type RequestHandler } from 'express';
+import { createBlogService } from '../domain/blog-service.js';
+import type { Logger } from '../log/logger.js';
+import type { EventStore } from '../store/event-store.js';
+import { createBlogRoutes } from './blog-routes.js';
+import { createEntryRoutes } from './entry-routes.js';
+
+export interface RestRouterDeps {
+  store: EventStore;
+  /** The auth guard's handlers. No route here is admin-only today; token administration lives in the auth router. */
+  auth: { requireEditor: RequestHandler; requireAdmin: RequestHandler };
+  logger: Logger;
+  /** Clock for timestamps; tests pin it. */
+  now?: () => Date;
+}
+
+/**
+ * The editors' and readers' REST API, mounted at `/api` after `jsonBody()` and followed by
+ * `notFoundHandler` and `errorHandler`. Every answer is dynamic, so none may be cached.
+ *
+ * @example
+ * app.use('/api', jsonBody());
+ * app.use('/api', createRestRouter({ store, auth: guard, logger }));
+ * app.use(notFoundHandler);
+ * app.use(errorHandler(logger));
+ */
+export function createRestRouter(deps: RestRouterDeps): Router {
+  const log = deps.logger.child({ module: 'rest' });
+  const service = createBlogService({ store: deps.store, now: deps.now });
+  const router = Router();
+  router.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  router.use(createBlogRoutes({ store: deps.store, service, requireEditor: deps.auth.requireEditor, log }));
+  router.use(createEntryRoutes({ service, requireEditor: deps.auth.requireEditor, log }));
+  return router;
+}

@@ -1,0 +1,4 @@
+import { restContract } from './contract.js';
+import { memoryStore } from './stores.js';
+
+restContract('memory', memoryStore);
