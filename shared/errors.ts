@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Every error code a client can receive over REST. Closed: a new code is a protocol change. */
 export const ApiErrorCode = z.enum([

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Blog } from '../schemas/blog.js';
 import { Entry } from '../schemas/entry.js';
 import { Position } from '../schemas/position.js';

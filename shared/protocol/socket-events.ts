@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SocketErrorCode } from '../errors.js';
 import { BlogEvent } from '../schemas/event.js';
 import { BlogId, Epoch } from '../schemas/ids.js';
@@ -33,7 +33,12 @@ export interface ClientEvents {
   unsubscribe: (request: unknown) => void;
 }
 
+/** How many readers have a blog open, across all server instances; sent at most every few seconds. */
+export const ReaderCount = z.object({ blogId: BlogId, count: z.number().int().min(0) });
+export type ReaderCount = z.infer<typeof ReaderCount>;
+
 /** Events the server sends. */
 export interface ServerEvents {
   update: (event: BlogEvent) => void;
+  readers: (count: ReaderCount) => void;
 }

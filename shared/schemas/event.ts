@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Blog } from './blog.js';
 import { Entry } from './entry.js';
 import { BlogId, Epoch, EntryId, Timestamp } from './ids.js';

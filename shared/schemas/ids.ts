@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { LIMITS } from '../limits.js';
 
 /** A blog id: a URL-safe slug, as it appears in `/blogs/:blogId`. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Blog } from './blog.js';
 import { Entry } from './entry.js';
 import { BlogEvent } from './event.js';

@@ -18,14 +18,15 @@ export interface TestInstance {
 }
 
 /**
- * Starts the real application on 127.0.0.1 and a free port, on Redis when `redisUrl`
- * is given, else embedded (in memory).
+ * Starts the real application on 127.0.0.1 and a free port (or `port`, e.g. to restart
+ * an instance where its readers expect it), on Redis when `redisUrl` is given, else
+ * embedded (in memory).
  *
  * @example
  * const a = await startInstance({ redisUrl: redis.url });
  */
 export async function startInstance(
-  options: { redisUrl?: string; env?: Record<string, string>; logger?: Logger } = {},
+  options: { redisUrl?: string; env?: Record<string, string>; logger?: Logger; port?: number } = {},
 ): Promise<TestInstance> {
   const config = loadConfig({
     ADMIN_TOKEN: TEST_ADMIN_TOKEN,
@@ -36,7 +37,17 @@ export async function startInstance(
   const built = await buildComponents(config, logger);
   const httpServer = createServer();
   const application = createApplication(httpServer, { ...built.components, idleUnsubscribeMs: 50 });
-  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      // a fixed port may still be taken (e.g. by the instance being replaced)
+      httpServer.once('error', reject);
+      httpServer.listen(options.port ?? 0, '127.0.0.1', resolve);
+    });
+  } catch (err) {
+    await application.close();
+    await built.close();
+    throw err;
+  }
   const port = (httpServer.address() as AddressInfo).port;
   let closed = false;
   return {

@@ -1,0 +1,18 @@
+export { connect } from './client.js';
+export { LiveRequestError } from './older-page.js';
+export { deriveConnectionState, type ConnectionFacts } from './connection-state.js';
+export { retryDelay } from './backoff.js';
+export type {
+  BlogChange,
+  ConnectOptions,
+  ConnectionState,
+  LiveBlog,
+  LiveBlogError,
+  LiveClient,
+  LiveDocument,
+  LiveEnvironment,
+  LiveWindow,
+  LoadOlderResult,
+  SubscribeFrom,
+  SubscribeOptions,
+} from './types.js';
