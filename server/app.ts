@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import type { Server as HttpServer } from 'node:http';
+import express, { type Express } from 'express';
+import type { Redis } from 'ioredis';
+import { Server } from 'socket.io';
+import { createAuthGuard, createTokenRouter, FailedAuthLimiter, type TokenStore } from './auth/index.js';
+import type { Authenticator } from './auth/principal.js';
+import type { EventBus } from './bus/event-bus.js';
+import { createFeedRouter } from './feeds/index.js';
+import { createPageRouter } from './pages/index.js';
+import type { Logger } from './log/logger.js';
+import { MemoryPresenceStore, Presence, RedisPresenceStore } from './presence/index.js';
+import { Relay } from './relay/index.js';
+import { createHealthRouter, createRestRouter, errorHandler, jsonBody, notFoundHandler } from './rest/index.js';
+import { handleReader, roomOf, type ReaderServer } from './rooms/index.js';
+import type { EventStore } from './store/event-store.js';
+
+/** What the application runs on; tests pass their own (in-memory or a test Redis). */
+export interface AppComponents {
+  store: EventStore;
+  bus: EventBus;
+  authenticator: Authenticator;
+  tokens: TokenStore;
+  logger: Logger;
+  /** Honour X-Forwarded-For (behind a load balancer) for the client address used by rate limits. */
+  trustProxy?: boolean;
+  /** How long a blog without readers on this instance stays subscribed. */
+  idleUnsubscribeMs?: number;
+  /** The data connection in Redis mode: reader counts are summed there across instances. */
+  redis?: Redis;
+  /** How often reader counts are refreshed (default 3 s). */
+  presenceIntervalMs?: number;
+  /** The public base URL (`PUBLIC_URL`) for links in feeds; else derived from each request. */
+  publicUrl?: string;
+  /** Where the reader page's built assets are (default `dist/assets` of this package). */
+  assetsDir?: string;
+}
+
+export interface Application {
+  app: Express;
+  io: ReaderServer;
+  relay: Relay;
+  presence: Presence;
+  /** Disconnects readers and stops relaying; the caller closes the HTTP server and the components. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the service on an HTTP server: REST under `/api`, health checks, and the
+ * readers' Socket.IO endpoint fed by this instance's relay.
+ *
+ * @example
+ * const httpServer = createServer();
+ * const { close } = createApplication(httpServer, { store, bus, authenticator, tokens, logger });
+ * httpServer.listen(3000);
+ */
+export function createApplication(httpServer: HttpServer, components: AppComponents): Application {
+  const { store, bus, logger } = components;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', components.trustProxy ?? false);
+
+  const guard = createAuthGuard({
+    authenticator: components.authenticator,
+    limiter: new FailedAuthLimiter({ maxFailures: 10, windowMs: 60_000 }),
+    logger,
+  });
+
+  app.use(createHealthRouter({ store }));
+  app.use('/api', jsonBody());
+  app.use('/api/tokens', createTokenRouter({ tokens: components.tokens, guard, logger }));
+  app.use('/api', createRestRouter({ store, auth: guard, logger }));
+  app.use(createFeedRouter({ store, publicUrl: components.publicUrl }));
+  app.use(createPageRouter({ store, logger, assetsDir: components.assetsDir, publicUrl: components.publicUrl }));
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  httpServer.on('request', app);
+
+  const io: ReaderServer = new Server(httpServer, {
+    serveClient: false,
+    // Readers only send small subscribe requests; anything bigger is not a reader.
+    maxHttpBufferSize: 16 * 1024,
+    perMessageDeflate: false,
+    pingInterval: 25_000,
+    pingTimeout: 20_000,
+  });
+
+  const relay = new Relay({
+    store,
+    bus,
+    logger,
+    idleUnsubscribeMs: components.idleUnsubscribeMs,
+    // Socket.IO encodes a room broadcast once for all its sockets.
+    emit: (event) => io.to(roomOf(event.blogId)).emit('update', event),
+  });
+
+  const roomsLog = logger.child({ module: 'rooms' });
+  io.on('connection', (socket) => handleReader(socket, { relay, store, logger: roomsLog }));
+
+  const presence = new Presence({
+    io,
+    store: components.redis !== undefined ? new RedisPresenceStore(components.redis) : new MemoryPresenceStore(),
+    instanceId: randomUUID(),
+    intervalMs: components.presenceIntervalMs,
+    logger,
+  });
+  presence.start();
+
+  return {
+    app,
+    io,
+    relay,
+    presence,
+    async close() {
+      // Before the sockets go: withdraws this instance's reader counts from the other instances' totals.
+      await presence.stop();
+      relay.close();
+      io.disconnectSockets(true);
+      // Not io.close(): that would also close the HTTP server, which the caller owns.
+      io.engine.close();
+    },
+  };
+}

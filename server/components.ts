@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import type { Config } from './config/config.js';
+import type { AppComponents } from './app.js';
+import { AdminTokenAuthenticator, CompositeAuthenticator, MemoryTokenStore, RedisTokenStore } from './auth/index.js';
+import { MemoryBus } from './bus/memory-bus.js';
+import { RedisBus } from './bus/redis-bus.js';
+import type { Logger } from './log/logger.js';
+import { MemoryStore, RedisStore, createRedisConnection } from './store/index.js';
+
+export interface BuiltComponents {
+  components: AppComponents;
+  mode: 'redis' | 'embedded';
+  /** Set when no ADMIN_TOKEN was configured and one was generated for this run. */
+  generatedAdminToken?: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Chooses the store and bus from the config: Redis when `REDIS_URL` is set, else the
+ * in-memory twins (one process, nothing kept across restarts).
+ *
+ * @example
+ * const built = await buildComponents(loadConfig(process.env), logger);
+ * createApplication(httpServer, built.components);
+ */
+export async function buildComponents(config: Config, logger: Logger): Promise<BuiltComponents> {
+  const log = logger.child({ module: 'components' });
+  const generated = config.ADMIN_TOKEN === undefined ? `lb_admin_${randomBytes(24).toString('base64url')}` : undefined;
+  const adminToken = config.ADMIN_TOKEN ?? generated ?? '';
+  const admin = new AdminTokenAuthenticator(adminToken);
+
+  if (config.REDIS_URL === undefined) {
+    const bus = new MemoryBus();
+    const store = new MemoryStore({ bus, logMax: config.EVENT_LOG_MAX, logger });
+    const tokens = new MemoryTokenStore();
+    log.warn('embedded mode: single instance, in memory, not durable (set REDIS_URL to keep data and run several instances)');
+    return {
+      mode: 'embedded',
+      generatedAdminToken: generated,
+      components: {
+        store,
+        bus,
+        tokens,
+        authenticator: new CompositeAuthenticator(admin, tokens, logger),
+        logger,
+        trustProxy: config.TRUST_PROXY,
+        publicUrl: config.PUBLIC_URL,
+      },
+      close: () => bus.close(),
+    };
+  }
+
+  const redis = await createRedisConnection(config.REDIS_URL, { name: 'liveblog-data', logger });
+  const subscriber = await createRedisConnection(config.REDIS_URL, { name: 'liveblog-sub', logger });
+  const store = new RedisStore({ redis, logMax: config.EVENT_LOG_MAX, logger });
+  const bus = new RedisBus({ redis: subscriber, logger });
+  const tokens = new RedisTokenStore(redis, { logger });
+
+  const persistence = await store.persistenceInfo().catch(() => undefined);
+  if (persistence !== undefined && !persistence.aof && !persistence.rdb) {
+    log.warn('Redis keeps nothing on disk (no AOF, no RDB): a restart of Redis loses every blog. See docs/operations.md');
+  }
+  log.info({ persistence }, 'using Redis');
+  return {
+    mode: 'redis',
+    generatedAdminToken: generated,
+    components: {
+      store,
+      bus,
+      tokens,
+      authenticator: new CompositeAuthenticator(admin, tokens, logger),
+      logger,
+      trustProxy: config.TRUST_PROXY,
+      publicUrl: config.PUBLIC_URL,
+      redis,
+    },
+    async close() {
+      await bus.close();
+      await redis.quit().catch(() => redis.disconnect());
+      subscriber.disconnect();
+    },
+  };
+}

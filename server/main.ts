@@ -1,0 +1,88 @@
+import { createServer } from 'node:http';
+import { createApplication } from './app.js';
+import { buildComponents } from './components.js';
+import { ConfigError, loadConfig, type Config } from './config/config.js';
+import { seedDemo } from './demo/index.js';
+import { createLogger } from './log/logger.js';
+
+function readConfig(): Config {
+  try {
+    return loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`liveblog: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+  const log = logger.child({ module: 'main' });
+
+  const built = await buildComponents(config, logger).catch((err: unknown) => {
+    log.fatal({ err }, 'cannot start: the store is unreachable');
+    process.exit(1);
+  });
+
+  if (built.mode === 'embedded') {
+    // A newcomer's first run shows a real live page at once; with Redis, blogs are the newsroom's own.
+    const seeded = await seedDemo(built.components.store);
+    log.info({ path: `/blogs/${seeded.blogId}`, seeded: seeded.seeded }, 'demo live blog');
+  }
+
+  const httpServer = createServer();
+  const application = createApplication(httpServer, built.components);
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.PORT, config.HOST, () => resolve());
+  }).catch((err: unknown) => {
+    log.fatal({ err, port: config.PORT }, 'cannot listen');
+    process.exit(1);
+  });
+
+  const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+  log.info({ mode: built.mode, url: `http://${shownHost}:${config.PORT}` }, 'liveblog is serving');
+  if (built.generatedAdminToken !== undefined) {
+    // Printed, never logged: logs are shipped and kept, this line is for the person at the terminal.
+    process.stdout.write(
+      `\n  Admin token for this run (set ADMIN_TOKEN to choose your own):\n  ${built.generatedAdminToken}\n\n`,
+    );
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      log.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    force.unref();
+    // Stop accepting first, then let readers go (they reconnect to another instance), then the store.
+    httpServer.close();
+    void application
+      .close()
+      .then(() => {
+        httpServer.closeIdleConnections();
+        return built.close();
+      })
+      .then(() => {
+        httpServer.closeAllConnections();
+        log.info('stopped');
+        process.exit(0);
+      })
+      .catch((err: unknown) => {
+        log.error({ err }, 'error while shutting down');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+void main();
