@@ -94,6 +94,16 @@ function typecheck(): void {
   }
 }
 
+/** The tests run the real artifacts: the CLI binary (dist/client/cli) and the reader's bundles (dist/assets). */
+function build(): void {
+  console.log('building (npm run build)');
+  const result = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error('build failed');
+    process.exit(result.status ?? 1);
+  }
+}
+
 function main(): void {
   const all = findTests(TEST_DIR);
   const filters = process.argv.slice(2).map(normalizeFilter);
@@ -106,6 +116,7 @@ function main(): void {
   const needsBrowser = files.some((file) => file.startsWith('test/browser/'));
   ensure(needsBrowser ? [REDIS, BROWSER] : [REDIS]);
   typecheck();
+  build();
 
   console.log(`running ${files.length} test file${files.length === 1 ? '' : 's'}`);
   const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
