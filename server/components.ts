@@ -26,26 +26,23 @@ export interface BuiltComponents {
 export async function buildComponents(config: Config, logger: Logger): Promise<BuiltComponents> {
   const log = logger.child({ module: 'components' });
   const generated = config.ADMIN_TOKEN === undefined ? `lb_admin_${randomBytes(24).toString('base64url')}` : undefined;
-  const adminToken = config.ADMIN_TOKEN ?? generated ?? '';
-  const admin = new AdminTokenAuthenticator(adminToken);
+  const admin = new AdminTokenAuthenticator(config.ADMIN_TOKEN ?? generated ?? '');
+  const assemble = (parts: Pick<AppComponents, 'store' | 'bus' | 'tokens' | 'redis'>): AppComponents => ({
+    ...parts,
+    authenticator: new CompositeAuthenticator(admin, parts.tokens, logger),
+    logger,
+    trustProxy: config.TRUST_PROXY,
+    publicUrl: config.PUBLIC_URL,
+  });
 
   if (config.REDIS_URL === undefined) {
     const bus = new MemoryBus();
     const store = new MemoryStore({ bus, logMax: config.EVENT_LOG_MAX, logger });
-    const tokens = new MemoryTokenStore();
     log.warn('embedded mode: single instance, in memory, not durable (set REDIS_URL to keep data and run several instances)');
     return {
       mode: 'embedded',
       generatedAdminToken: generated,
-      components: {
-        store,
-        bus,
-        tokens,
-        authenticator: new CompositeAuthenticator(admin, tokens, logger),
-        logger,
-        trustProxy: config.TRUST_PROXY,
-        publicUrl: config.PUBLIC_URL,
-      },
+      components: assemble({ store, bus, tokens: new MemoryTokenStore() }),
       close: () => bus.close(),
     };
   }
@@ -53,8 +50,8 @@ export async function buildComponents(config: Config, logger: Logger): Promise<B
   const redis = await createRedisConnection(config.REDIS_URL, { name: 'liveblog-data', logger });
   const subscriber = await createRedisConnection(config.REDIS_URL, { name: 'liveblog-sub', logger });
   const store = new RedisStore({ redis, logMax: config.EVENT_LOG_MAX, logger });
+  // The bus owns the subscriber connection and quits it on close.
   const bus = new RedisBus({ redis: subscriber, logger });
-  const tokens = new RedisTokenStore(redis, { logger });
 
   const persistence = await store.persistenceInfo().catch(() => undefined);
   if (persistence !== undefined && !persistence.aof && !persistence.rdb) {
@@ -64,20 +61,10 @@ export async function buildComponents(config: Config, logger: Logger): Promise<B
   return {
     mode: 'redis',
     generatedAdminToken: generated,
-    components: {
-      store,
-      bus,
-      tokens,
-      authenticator: new CompositeAuthenticator(admin, tokens, logger),
-      logger,
-      trustProxy: config.TRUST_PROXY,
-      publicUrl: config.PUBLIC_URL,
-      redis,
-    },
+    components: assemble({ store, bus, tokens: new RedisTokenStore(redis, { logger }), redis }),
     async close() {
       await bus.close();
       await redis.quit().catch(() => redis.disconnect());
-      subscriber.disconnect();
     },
   };
 }

@@ -1,25 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { io } from 'socket.io-client';
-import type { Socket } from 'socket.io-client';
-import type { ClientEvents, ServerEvents, SubscribeAck } from '../../shared/index.js';
 import { createBlog, postEntry } from '../support/api.js';
 import { startInstance, type TestInstance } from '../support/instance.js';
+import { connectRaw, subscribeRaw, type RawSocket } from '../support/raw-socket.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
-
-type ReaderSocket = Socket<ServerEvents, ClientEvents>;
-
-function connect(url: string): Promise<ReaderSocket> {
-  const socket: ReaderSocket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false });
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
-
-function subscribe(socket: ReaderSocket, request: unknown): Promise<SubscribeAck> {
-  return socket.timeout(5_000).emitWithAck('subscribe', request);
-}
 
 for (const mode of ['redis', 'embedded'] as const) {
   describe(`catch-up after a reconnect (${mode})`, () => {
@@ -37,8 +21,8 @@ for (const mode of ['redis', 'embedded'] as const) {
 
     it('when a reader comes back with epoch and after, then the ack holds exactly the events it missed', async () => {
       await createBlog(server.url, server.adminToken, { id: 'reconnect', title: 'Reconnect' });
-      const socket = await connect(server.url);
-      const first = await subscribe(socket, { blogId: 'reconnect' });
+      const socket = await connectRaw(server.url);
+      const first = await subscribeRaw(socket, { blogId: 'reconnect' });
       assert.ok(first.ok && first.reset);
       const seen = await postEntry(server.url, server.adminToken, 'reconnect', 'Seen live');
       socket.disconnect();
@@ -46,8 +30,8 @@ for (const mode of ['redis', 'embedded'] as const) {
       const missed = [];
       for (let i = 0; i < 5; i += 1) missed.push(await postEntry(server.url, server.adminToken, 'reconnect', `Missed ${i}`));
 
-      const again = await connect(server.url);
-      const ack = await subscribe(again, { blogId: 'reconnect', epoch: seen.position.epoch, after: seen.position.seq });
+      const again = await connectRaw(server.url);
+      const ack = await subscribeRaw(again, { blogId: 'reconnect', epoch: seen.position.epoch, after: seen.position.seq });
       assert.ok(ack.ok && !ack.reset, 'a reader within the retained log gets events, not a reset');
       assert.deepEqual(
         ack.events.map((e) => e.seq),
@@ -64,8 +48,8 @@ for (const mode of ['redis', 'embedded'] as const) {
     it('when a reader asks with another epoch, then it gets a reset with a snapshot at the current position', async () => {
       await createBlog(server.url, server.adminToken, { id: 'other-epoch', title: 'Other epoch' });
       const posted = await postEntry(server.url, server.adminToken, 'other-epoch', 'Only entry');
-      const socket = await connect(server.url);
-      const ack = await subscribe(socket, { blogId: 'other-epoch', epoch: 'someotherepoch', after: 3 });
+      const socket = await connectRaw(server.url);
+      const ack = await subscribeRaw(socket, { blogId: 'other-epoch', epoch: 'someotherepoch', after: 3 });
       assert.ok(ack.ok && ack.reset);
       assert.deepEqual(ack.position, posted.position);
       assert.deepEqual(
@@ -77,17 +61,17 @@ for (const mode of ['redis', 'embedded'] as const) {
 
     it('when readers subscribe while entries are being posted, then each gets every later entry exactly once', async () => {
       await createBlog(server.url, server.adminToken, { id: 'racing', title: 'Racing' });
-      const readers: { socket: ReaderSocket; seqs: number[]; ackSeq: number }[] = [];
+      const readers: { socket: RawSocket; seqs: number[]; ackSeq: number }[] = [];
       const posting = (async () => {
         const out = [];
         for (let i = 0; i < 40; i += 1) out.push(await postEntry(server.url, server.adminToken, 'racing', `Racing ${i}`));
         return out;
       })();
       for (let i = 0; i < 12; i += 1) {
-        const socket = await connect(server.url);
+        const socket = await connectRaw(server.url);
         const record = { socket, seqs: [] as number[], ackSeq: 0 };
         socket.on('update', (event) => record.seqs.push(event.seq));
-        const ack = await subscribe(socket, { blogId: 'racing' });
+        const ack = await subscribeRaw(socket, { blogId: 'racing' });
         assert.ok(ack.ok && ack.reset);
         record.ackSeq = ack.position.seq;
         readers.push(record);

@@ -1,24 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { io, type Socket } from 'socket.io-client';
-import { LIMITS, type ClientEvents, type ServerEvents, type SubscribeAck } from '../../shared/index.js';
+import type { Socket } from 'socket.io-client';
+import { LIMITS } from '../../shared/index.js';
 import { createBlog, postEntry } from '../support/api.js';
 import { startInstance, type TestInstance } from '../support/instance.js';
+import { connectRaw, subscribeRaw } from '../support/raw-socket.js';
 import { openReader } from '../support/test-reader.js';
-
-type RawSocket = Socket<ServerEvents, ClientEvents>;
-
-function connect(url: string): Promise<RawSocket> {
-  const socket: RawSocket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false });
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
-
-function subscribe(socket: RawSocket, request: unknown): Promise<SubscribeAck> {
-  return socket.timeout(5_000).emitWithAck('subscribe', request);
-}
 
 describe('reader payloads the server must survive', () => {
   let server: TestInstance;
@@ -30,7 +17,7 @@ describe('reader payloads the server must survive', () => {
   after(() => server.close());
 
   it('when subscribe payloads are malformed, then each gets an invalid_request ack naming the problem', async () => {
-    const socket = await connect(server.url);
+    const socket = await connectRaw(server.url);
     const bad: unknown[] = [
       null,
       42,
@@ -46,7 +33,7 @@ describe('reader payloads the server must survive', () => {
       { blogId: { $ne: null } },
     ];
     for (const request of bad) {
-      const ack = await subscribe(socket, request);
+      const ack = await subscribeRaw(socket, request);
       assert.equal(ack.ok, false, `rejected: ${JSON.stringify(request)}`);
       assert.ok(!ack.ok && ack.error.code === 'invalid_request');
       assert.match(!ack.ok ? ack.error.message : '', /invalid subscribe request/);
@@ -56,8 +43,8 @@ describe('reader payloads the server must survive', () => {
   });
 
   it('when a reader subscribes to an unknown blog, then the ack says blog_not_found', async () => {
-    const socket = await connect(server.url);
-    const ack = await subscribe(socket, { blogId: 'no-such-blog' });
+    const socket = await connectRaw(server.url);
+    const ack = await subscribeRaw(socket, { blogId: 'no-such-blog' });
     assert.deepEqual(ack, { ok: false, error: { code: 'blog_not_found', message: 'no blog "no-such-blog"' } });
     socket.disconnect();
   });
@@ -66,18 +53,18 @@ describe('reader payloads the server must survive', () => {
     for (let i = 0; i <= LIMITS.subscriptionsPerSocket; i += 1) {
       await createBlog(server.url, server.adminToken, { id: `many-${i}`, title: `Many ${i}` });
     }
-    const socket = await connect(server.url);
+    const socket = await connectRaw(server.url);
     for (let i = 0; i < LIMITS.subscriptionsPerSocket; i += 1) {
-      const ack = await subscribe(socket, { blogId: `many-${i}` });
+      const ack = await subscribeRaw(socket, { blogId: `many-${i}` });
       assert.equal(ack.ok, true);
     }
-    const refused = await subscribe(socket, { blogId: `many-${LIMITS.subscriptionsPerSocket}` });
+    const refused = await subscribeRaw(socket, { blogId: `many-${LIMITS.subscriptionsPerSocket}` });
     assert.ok(!refused.ok && refused.error.code === 'too_many_subscriptions');
     // Subscribing again to a blog it already holds is a catch-up, not a new subscription.
-    const again = await subscribe(socket, { blogId: 'many-0' });
+    const again = await subscribeRaw(socket, { blogId: 'many-0' });
     assert.equal(again.ok, true);
     socket.emit('unsubscribe', { blogId: 'many-0' });
-    const afterUnsubscribe = await subscribe(socket, { blogId: `many-${LIMITS.subscriptionsPerSocket}` });
+    const afterUnsubscribe = await subscribeRaw(socket, { blogId: `many-${LIMITS.subscriptionsPerSocket}` });
     assert.equal(afterUnsubscribe.ok, true, 'unsubscribing frees a place');
     socket.disconnect();
   });
@@ -85,17 +72,17 @@ describe('reader payloads the server must survive', () => {
   it('when readers send garbage frames, unknown events, acks-less requests and oversized messages, then other readers keep receiving', async () => {
     const reader = await openReader(server.url, 'payloads');
 
-    const noAck = await connect(server.url);
+    const noAck = await connectRaw(server.url);
     noAck.emit('subscribe', { blogId: 'payloads' } as never, undefined as never);
     (noAck as unknown as Socket).emit('no-such-event', { blogId: 'payloads' });
     noAck.emit('unsubscribe', 'not an object');
 
-    const oversized = await connect(server.url);
+    const oversized = await connectRaw(server.url);
     const closed = new Promise<string>((resolve) => oversized.once('disconnect', (reason) => resolve(reason)));
     (oversized as unknown as Socket).emit('subscribe', { blogId: 'payloads', padding: 'x'.repeat(64 * 1024) });
     assert.equal(await closed, 'transport close', 'an oversized message closes only that connection');
 
-    const garbage = await connect(server.url);
+    const garbage = await connectRaw(server.url);
     const garbageClosed = new Promise<void>((resolve) => garbage.once('disconnect', () => resolve()));
     // A Socket.IO packet the server cannot decode.
     garbage.io.engine.write('9{not a packet');
