@@ -9,3 +9,4 @@ export * from './schemas/snapshot.js';
 export * from './protocol/rest.js';
 export * from './protocol/socket-events.js';
 export * from './protocol/tokens.js';
+export * from './protocol/preview.js';
