@@ -6,6 +6,7 @@ import { Server } from 'socket.io';
 import { createAuthGuard, createTokenRouter, FailedAuthLimiter, type TokenStore } from './auth/index.js';
 import type { Authenticator } from './auth/principal.js';
 import type { EventBus } from './bus/event-bus.js';
+import { createConsoleRouter, createPreviewRouter } from './console/index.js';
 import { createFeedRouter } from './feeds/index.js';
 import { createPageRouter } from './pages/index.js';
 import type { Logger } from './log/logger.js';
@@ -69,8 +70,10 @@ export function createApplication(httpServer: HttpServer, components: AppCompone
   app.use(createHealthRouter({ store }));
   app.use('/api', jsonBody());
   app.use('/api/tokens', createTokenRouter({ tokens: components.tokens, guard, logger }));
+  app.use('/api', createPreviewRouter({ requireEditor: guard.requireEditor, logger }));
   app.use('/api', createRestRouter({ store, auth: guard, logger }));
   app.use(createFeedRouter({ store, publicUrl: components.publicUrl }));
+  app.use(createConsoleRouter({ logger, assetsDir: components.assetsDir }));
   app.use(createPageRouter({ store, logger, assetsDir: components.assetsDir, publicUrl: components.publicUrl }));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

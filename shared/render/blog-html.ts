@@ -57,11 +57,21 @@ export function blogHeaderHtml(blog: Blog, options: { lastUpdated?: string } = {
     `<div class="blog-header__kicker">${statusBadgeHtml(blog.status)}` +
     `<span class="blog-header__started">Since <time datetime="${escapeHtml(blog.coverageStartTime)}">${escapeHtml(formatUtcDate(blog.coverageStartTime))}</time></span></div>` +
     `<h1 class="blog-header__title">${escapeHtml(blog.title)}</h1>` +
-    `<p class="blog-header__updated" data-testid="last-updated">Last updated <time datetime="${escapeHtml(lastUpdated)}" title="${escapeHtml(formatUtcDateTime(lastUpdated))}">${formatUtcTime(lastUpdated)} UTC</time></p>` +
+    lastUpdatedHtml(lastUpdated) +
     ended +
     keyPoints +
     '</header>'
   );
+}
+
+/**
+ * "Last updated HH:MM UTC", a part of the header the browser refreshes on its own.
+ *
+ * @example
+ * lastUpdatedHtml('2025-03-01T14:05:09.000Z'); // '<p class="blog-header__updated" …>Last updated <time …>14:05 UTC</time></p>'
+ */
+export function lastUpdatedHtml(lastUpdated: string): string {
+  return `<p class="blog-header__updated" data-testid="last-updated">Last updated <time datetime="${escapeHtml(lastUpdated)}" title="${escapeHtml(formatUtcDateTime(lastUpdated))}">${formatUtcTime(lastUpdated)} UTC</time></p>`;
 }
 
 /**
