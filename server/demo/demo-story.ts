@@ -57,7 +57,7 @@ export const DEMO_ENTRIES: readonly DemoEntry[] = [
         'Good evening and welcome to our live coverage of **Storm Halvard**, which forecasters expect to reach the ' +
         'Serran Coast within the next hour.\n\n' +
         'Our reporter Ines Calloway is in Port Wrenna and our weather correspondent Rafe Mendel is following the ' +
-        'forecasts. You can read the official warnings on the [Serran Coast Met Office site](https://weather.example.org/serran-coast/warnings).',
+        'forecasts. You can read the official warnings on the [Serran Weather Service site](https://weather.example.org/serran-coast/warnings).',
     },
   },
   {
@@ -91,7 +91,7 @@ export const DEMO_ENTRIES: readonly DemoEntry[] = [
       title: 'Red warning extended to the whole coast',
       keyEvent: true,
       body:
-        'The Serran Coast Met Office has extended its **red warning for wind** to every district on the coast, ' +
+        'The Serran Weather Service has extended its **red warning for wind** to every district on the coast, ' +
         'the highest level it issues. It warns of:\n\n' +
         '1. gusts of 130 to 150 km/h on exposed headlands\n' +
         '2. a storm surge of up to 1.8 metres at high tide\n' +
@@ -215,7 +215,7 @@ export const DEMO_ENTRIES: readonly DemoEntry[] = [
     input: {
       title: 'What happens next',
       body:
-        'The wind is already easing in the south, but the Met Office expects **heavy rain** overnight, with a risk ' +
+        'The wind is already easing in the south, but the weather service expects **heavy rain** overnight, with a risk ' +
         'of river flooding along the Tolle. The red warning stays in force until 06:00 on Friday.\n\n' +
         'We will keep this page updated through the night.',
     },

@@ -33,7 +33,7 @@ type Template = (pick: <T>(items: readonly T[]) => T, int: (min: number, max: nu
 /** Each template writes one plausible update of the storm story; the mix sets how often each kind comes up. */
 const TEMPLATES: readonly Template[] = [
   (pick, int) => ({
-    body: `The Met Office station at ${pick(STATIONS)} has just recorded a gust of **${int(95, 150)} km/h**. Gusts like this can bring down trees and power lines: stay indoors if you can.`,
+    body: `The weather station at ${pick(STATIONS)} has just recorded a gust of **${int(95, 150)} km/h**. Gusts like this can bring down trees and power lines: stay indoors if you can.`,
   }),
   (pick, int) => ({
     title: pick(['Power cuts', 'Still no power for thousands', 'Grid crews on the way']),
@@ -75,7 +75,7 @@ const TEMPLATES: readonly Template[] = [
   (pick) => ({
     title: 'Warning lowered in the south',
     keyEvent: true,
-    body: `The Met Office has lowered its warning to **amber** for the south of the coast, including ${pick(PLACES)}. The red warning stays in force further north.`,
+    body: `The Serran Weather Service has lowered its warning to **amber** for the south of the coast, including ${pick(PLACES)}. The red warning stays in force further north.`,
   }),
 ];
 
@@ -85,7 +85,7 @@ const TEMPLATES: readonly Template[] = [
  *
  * @example
  * const next = demoFeedEntries(Math.random);
- * const input = next(); // { body: 'The Met Office station at … **131 km/h** …' }
+ * const input = next(); // { body: 'The weather station at … **131 km/h** …' }
  */
 export function demoFeedEntries(random: Random = Math.random): () => EntryCreateInput {
   const pick = <T>(items: readonly T[]): T => items[Math.min(items.length - 1, Math.floor(random() * items.length))] as T;
