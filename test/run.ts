@@ -107,7 +107,7 @@ function build(): void {
 function main(): void {
   const all = findTests(TEST_DIR);
   const filters = process.argv.slice(2).map(normalizeFilter);
-  const files = filters.length === 0 ? all : all.filter((file) => filters.some((f) => file.startsWith(f)));
+  const files = filters.length === 0 ? all : all.filter((file) => filters.some((f) => file === f || file.startsWith(f.endsWith('/') ? f : `${f}/`)));
   if (files.length === 0) {
     console.error(filters.length === 0 ? 'no test files under test/' : `no test file matches ${process.argv.slice(2).join(' ')}`);
     process.exit(1);

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { EntryCreateInput, EntryWriteResult, type BlogId } from '../../shared/index.js';
+import { usageError } from './failure.js';
+import type { ApiClient, ApiResult } from './http.js';
+
+/** How the fields of an entry are called on the command line, for error messages. */
+const FIELD_FLAGS: Record<string, string> = {
+  kind: '--kind',
+  title: '--title',
+  body: 'the text',
+  attribution: '--attribution',
+  media: '--media-url',
+  'media.url': '--media-url',
+  'media.caption': '--caption',
+  keyEvent: '--key-event',
+  pinned: '--pin',
+};
+
+/**
+ * The entry checked with the shared schema before anything is sent; a failing field is a
+ * usage error named as the editor typed it (`--media-url: must be an https:// URL`).
+ *
+ * @example
+ * const input = entryInput({ kind: 'quote', body: '"We are safe"', attribution: 'Mayor' }, 'post');
+ */
+export function entryInput(raw: Record<string, unknown>, command: string): EntryCreateInput {
+  const parsed = EntryCreateInput.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const listed = parsed.error.issues.map((issue) => {
+    const path = issue.path.join('.');
+    return `${FIELD_FLAGS[path] ?? path}: ${issue.message}`;
+  });
+  throw usageError(listed.join('; '), command);
+}
+
+/**
+ * A fresh key per entry: resending it can only ever store the entry once.
+ *
+ * @example
+ * newIdempotencyKey(); // 'liveblog-cli-5b0c…'
+ */
+export function newIdempotencyKey(): string {
+  return `liveblog-cli-${randomUUID()}`;
+}
+
+/**
+ * Posts an entry under `key`, resending with the same key after a 503 or a network error,
+ * so a lost answer never makes a second entry.
+ *
+ * @example
+ * const res = await publishEntry(api, 'storm', input, newIdempotencyKey());
+ * if (res.ok) console.log(res.data.entry.id);
+ */
+export function publishEntry(api: ApiClient, blogId: BlogId, input: EntryCreateInput, key: string): Promise<ApiResult<EntryWriteResult>> {
+  return api.request({
+    method: 'POST',
+    path: `/api/blogs/${blogId}/entries`,
+    body: input,
+    answer: EntryWriteResult,
+    idempotencyKey: key,
+    retry: 'resend',
+  });
+}
