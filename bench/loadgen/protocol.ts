@@ -1,0 +1,80 @@
+/**
+ * Engine.IO v4 / Socket.IO v5 packets, spoken by hand: socket.io-client would cost the load
+ * generator more CPU than the server under test spends. Only what a reader needs is here.
+ */
+
+const UPDATE_PREFIX = Buffer.from('42["update",');
+const SEQ_KEY = Buffer.from('"seq":');
+
+/** One incoming text frame, classified without parsing JSON (updates are the hot path). */
+export type Packet =
+  | { kind: 'open' }
+  | { kind: 'ping' }
+  | { kind: 'connected' }
+  | { kind: 'update'; seq: number }
+  | { kind: 'ack'; id: number; payload: string }
+  | { kind: 'ignored' };
+
+/** The WebSocket URL of a Socket.IO server's default path. */
+export function socketIoUrl(baseUrl: string): string {
+  return `${baseUrl.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`;
+}
+
+/** `42<id>["subscribe",request]`: a subscribe with an ack id. */
+export function subscribePacket(id: number, request: { blogId: string; epoch?: string; after?: number }): string {
+  return `42${id}${JSON.stringify(['subscribe', request])}`;
+}
+
+/** The pong an Engine.IO client owes every ping, and the namespace connect. */
+export const PONG = '3';
+export const CONNECT_NAMESPACE = '40';
+
+/** Reads the digits after the first `"seq":`, or -1 when there is none. */
+export function readSeq(data: Buffer, from: number): number {
+  const at = data.indexOf(SEQ_KEY, from);
+  if (at < 0) return -1;
+  let seq = 0;
+  let i = at + SEQ_KEY.length;
+  let digits = 0;
+  for (; i < data.length; i += 1) {
+    const c = data[i]!;
+    if (c < 48 || c > 57) break;
+    seq = seq * 10 + (c - 48);
+    digits += 1;
+  }
+  return digits > 0 ? seq : -1;
+}
+
+/**
+ * Classifies one text frame of a Socket.IO server (or of the limit server, which sends the
+ * same `42["update",…]` text).
+ *
+ * @example
+ * classify(Buffer.from('42["update",{"seq":7}]')) // { kind: 'update', seq: 7 }
+ */
+export function classify(data: Buffer): Packet {
+  if (data.length === 0) return { kind: 'ignored' };
+  const first = data[0]!;
+  if (first === 0x32 /* '2' */ && data.length === 1) return { kind: 'ping' };
+  if (first === 0x30 /* '0' */) return { kind: 'open' };
+  if (first !== 0x34 /* '4' */ || data.length < 2) return { kind: 'ignored' };
+  const second = data[1]!;
+  if (second === 0x30 /* '0' */) return { kind: 'connected' };
+  if (second === 0x32 /* '2' */) {
+    if (data.compare(UPDATE_PREFIX, 0, UPDATE_PREFIX.length, 0, UPDATE_PREFIX.length) !== 0) return { kind: 'ignored' };
+    const seq = readSeq(data, UPDATE_PREFIX.length);
+    return seq >= 0 ? { kind: 'update', seq } : { kind: 'ignored' };
+  }
+  if (second === 0x33 /* '3' */) {
+    let id = 0;
+    let i = 2;
+    for (; i < data.length; i += 1) {
+      const c = data[i]!;
+      if (c < 48 || c > 57) break;
+      id = id * 10 + (c - 48);
+    }
+    // the ack's arguments array: `[ack]`
+    return { kind: 'ack', id, payload: data.toString('utf8', i) };
+  }
+  return { kind: 'ignored' };
+}

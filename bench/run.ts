@@ -1,0 +1,105 @@
+/**
+ * `npm run bench`: the fan-out benchmark of issue 5. Starts its own Redis, the service (from
+ * its production build) and the two reference servers, pinned to CPU 0; load generators and
+ * this process on CPU 1; measures each scenario on each server one after another; writes
+ * `bench/results/<date>.json` and (unless `--no-docs`) `docs/benchmarks.md` with its chart.
+ *
+ * @example
+ * npm run bench -- --readers 1000,5000,10000 --entries 20 --warmup 2 --interval-ms 200
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { startRedis } from '../test/support/redis-server.js';
+import { parseBenchArgs } from './args.js';
+import { closePublisher } from './publisher.js';
+import { machine, pin, redisPid } from './proc-stats.js';
+import { writeDocs } from './report/docs.js';
+import { writeResults, type BenchResults } from './report/results.js';
+import { runFanout, type FanoutResult, type RunParameters } from './scenario.js';
+import { runStorm, type StormResult } from './storm.js';
+import { ROOT } from './targets.js';
+
+const SERVER_CPUS = '0';
+const LOAD_CPUS = '1';
+
+function log(line: string): void {
+  process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+}
+
+function build(): void {
+  log('building the service (npm run build)');
+  const result = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('npm run build failed');
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const args = parseBenchArgs(argv);
+  if (args.reportOnly !== undefined) {
+    const earlier = JSON.parse(readFileSync(args.reportOnly, 'utf8')) as BenchResults;
+    log(`docs: ${writeDocs(ROOT, { ...earlier, note: args.note ?? earlier.note }).join(', ')}`);
+    return;
+  }
+  const startedAt = new Date();
+  // the publisher and the IPC with the load generators run here: on the load generators' CPU
+  pin(process.pid, LOAD_CPUS);
+  if (args.build) build();
+
+  const redis = await startRedis();
+  pin(await redisPid(redis.admin), SERVER_CPUS);
+  const params: RunParameters = {
+    entries: args.entries,
+    warmup: args.warmup,
+    intervalMs: args.intervalMs,
+    drainMs: args.drainMs,
+    batch: args.batch,
+    serverCpus: SERVER_CPUS,
+    loadCpus: LOAD_CPUS,
+    redisUrl: redis.url,
+    redis: redis.admin,
+    adminToken: `bench-${randomBytes(16).toString('hex')}`,
+    log,
+  };
+  const fanout: FanoutResult[] = [];
+  const storm: StormResult[] = [];
+  try {
+    for (const readers of args.readers) {
+      for (const server of args.servers) fanout.push(await runFanout(server, 1, readers, params));
+    }
+    if (args.twoInstances > 0) {
+      for (const server of args.twoInstanceServers) fanout.push(await runFanout(server, 2, args.twoInstances, params));
+    }
+    if (args.storm > 0) storm.push(await runStorm(args.storm, params));
+  } finally {
+    closePublisher();
+    await redis.close();
+  }
+
+  const results: BenchResults = {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    command: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
+    machine: machine(),
+    parameters: { entries: args.entries, warmup: args.warmup, intervalMs: args.intervalMs, serverCpus: SERVER_CPUS, loadCpus: LOAD_CPUS },
+    fanout,
+    storm,
+    ...(args.note !== undefined ? { note: args.note } : {}),
+  };
+  const out = args.out ?? join(ROOT, 'bench', 'results', `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+  writeResults(out, results);
+  log(`results: ${out}`);
+  if (args.docs) {
+    const written = writeDocs(ROOT, results);
+    log(`docs: ${written.join(', ')}`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

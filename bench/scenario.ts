@@ -1,0 +1,171 @@
+import type { Redis } from 'ioredis';
+import { freePort } from '../test/support/redis-server.js';
+import { LoadPool } from './loadgen/pool.js';
+import { cpuMicros, redisCpuMicros, rssKiB } from './proc-stats.js';
+import { createBlog, publishEntry, type Published } from './publisher.js';
+import { deliveryFigures, type DeliveryFigures } from './stats.js';
+import { startTarget, type ServerKind, type Target } from './targets.js';
+
+/** What every run shares; from the command line. */
+export interface RunParameters {
+  entries: number;
+  warmup: number;
+  intervalMs: number;
+  drainMs: number;
+  batch: number;
+  serverCpus: string;
+  loadCpus: string;
+  redisUrl: string;
+  redis: Redis;
+  adminToken: string;
+  log: (line: string) => void;
+}
+
+/** Figures of one server at one reader count. */
+export interface FanoutResult {
+  scenario: string;
+  server: ServerKind;
+  instances: number;
+  readers: number;
+  subscribeFailed: number;
+  connectSeconds: number;
+  delivery: DeliveryFigures;
+  memoryKiBPerReader: number;
+  serverCpuMicrosPerDelivery: number;
+  serverCpuBusyPercent: number;
+  redisCpuMs: number;
+  loadgenCpuBusyPercent: number;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const round = (n: number, digits = 2): number => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** Starts `count` instances of a server, each on a fresh port (the kernel's port search stays fast). */
+export async function startTargets(kind: ServerKind, count: number, params: RunParameters): Promise<Target[]> {
+  const targets: Target[] = [];
+  for (let i = 0; i < count; i += 1) {
+    targets.push(await startTarget({ kind, port: await freePort(), redisUrl: params.redisUrl, adminToken: params.adminToken, cpus: params.serverCpus }));
+  }
+  return targets;
+}
+
+/** Splits `readers` over the targets as evenly as possible. */
+export function spread(targets: Target[], readers: number): Array<{ url: string; readers: number }> {
+  return targets.map((t, i) => ({
+    url: t.url,
+    readers: Math.floor(readers / targets.length) + (i < readers % targets.length ? 1 : 0),
+  }));
+}
+
+/** POSTs entries `from`..`to-1`, one every `intervalMs` (start to start), without waiting for delivery. */
+export async function publishPaced(
+  url: string,
+  blogId: string,
+  from: number,
+  to: number,
+  params: RunParameters,
+  onEach?: (p: Published) => void | Promise<void>,
+): Promise<Published[]> {
+  const published: Published[] = [];
+  const start = Date.now();
+  for (let i = from; i < to; i += 1) {
+    const wait = start + (i - from) * params.intervalMs - Date.now();
+    if (wait > 0) await sleep(wait);
+    const p = await publishEntry(url, params.adminToken, blogId, i);
+    published.push(p);
+    await onEach?.(p);
+  }
+  return published;
+}
+
+/**
+ * One fan-out run: `readers` subscribed to one blog over `instances` processes of `server`;
+ * warm-up entries, then measured entries; CPU, memory and deliveries taken from /proc and the
+ * load generators.
+ *
+ * @example
+ * const result = await runFanout('service', 1, 1000, params);
+ */
+export async function runFanout(server: ServerKind, instances: number, readers: number, params: RunParameters): Promise<FanoutResult> {
+  const scenario = `${readers} readers${instances > 1 ? ` over ${instances} instances` : ''}`;
+  const blogId = `bench-${server}-${readers}-${Date.now().toString(36)}`;
+  const log = (line: string): void => params.log(`[${server} ${scenario}] ${line}`);
+  const targets = await startTargets(server, instances, params);
+  let pool: LoadPool | undefined;
+  try {
+    const entryUrl = targets[0]!.url;
+    if (server === 'service') await createBlog(entryUrl, params.adminToken, blogId);
+    await sleep(300);
+    const rssBefore = targets.map((t) => rssKiB(t.pid));
+    const connectStart = Date.now();
+    let lastShown = 0;
+    const connected = await LoadPool.connect({
+      targets: spread(targets, readers),
+      wire: server === 'limit' ? 'ws' : 'socketio',
+      blogId,
+      maxSeq: params.warmup + params.entries + 8,
+      reconnect: false,
+      batch: params.batch,
+      cpus: params.loadCpus,
+      onProgress: (subscribed, failed, total) => {
+        if (Date.now() - lastShown < 1_000 && subscribed + failed < total) return;
+        lastShown = Date.now();
+        log(`connecting: ${subscribed}/${total} subscribed${failed > 0 ? `, ${failed} failed` : ''}`);
+      },
+    });
+    pool = connected.pool;
+    const connectSeconds = (Date.now() - connectStart) / 1_000;
+    log(`${connected.ready.subscribed} readers subscribed in ${connectSeconds.toFixed(1)} s`);
+    await sleep(500);
+    const rssAfter = targets.map((t) => rssKiB(t.pid));
+
+    log(`warm-up: ${params.warmup} entries`);
+    const warm = await publishPaced(entryUrl, blogId, 0, params.warmup, params);
+    await sleep(params.intervalMs);
+
+    await pool.mark();
+    const cpu0 = targets.map((t) => cpuMicros(t.pid));
+    const redis0 = await redisCpuMicros(params.redis);
+    const wall0 = process.hrtime.bigint();
+    const measured = await publishPaced(entryUrl, blogId, params.warmup, params.warmup + params.entries, params, (p) => {
+      if ((p.index - params.warmup + 1) % 5 === 0 || p.index === params.warmup + params.entries - 1) {
+        log(`published ${p.index - params.warmup + 1}/${params.entries}`);
+      }
+    });
+    await sleep(params.drainMs);
+    const cpu1 = targets.map((t) => cpuMicros(t.pid));
+    const redis1 = await redisCpuMicros(params.redis);
+    const wallMicros = Number(process.hrtime.bigint() - wall0) / 1_000;
+    const reports = await pool.collect();
+
+    const delivery = deliveryFigures(reports, [...warm, ...measured], params.warmup);
+    const serverCpu = cpu1.reduce((s, c, i) => s + c - cpu0[i]!, 0);
+    const memory = rssAfter.reduce((s, a, i) => s + a - rssBefore[i]!, 0);
+    const loadCpu = reports.reduce((s, r) => s + r.cpuMicros, 0);
+    const loadWall = Math.max(...reports.map((r) => r.wallMicros));
+    const result: FanoutResult = {
+      scenario,
+      server,
+      instances,
+      readers,
+      subscribeFailed: connected.ready.failed,
+      connectSeconds: round(connectSeconds, 1),
+      delivery,
+      memoryKiBPerReader: round(memory / Math.max(1, connected.ready.subscribed)),
+      serverCpuMicrosPerDelivery: round(serverCpu / Math.max(1, delivery.deliveries)),
+      // every instance is pinned to the same CPU: their sum is how busy that CPU was
+      serverCpuBusyPercent: round((serverCpu / wallMicros) * 100, 1),
+      redisCpuMs: round((redis1 - redis0) / 1_000, 1),
+      loadgenCpuBusyPercent: round((loadCpu / loadWall) * 100, 1),
+    };
+    log(
+      `p50 ${delivery.latencyMs.p50} ms, p99 ${delivery.latencyMs.p99} ms, last reader ${delivery.lastReaderMs.median} ms, ` +
+        `lost ${delivery.lost}, doubled ${delivery.duplicated}, ${result.serverCpuMicrosPerDelivery} µs/delivery, ` +
+        `${result.memoryKiBPerReader} KiB/reader, load generator ${result.loadgenCpuBusyPercent}% busy`,
+    );
+    return result;
+  } finally {
+    await pool?.stop();
+    await Promise.all(targets.map((t) => t.kill()));
+  }
+}

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { BenchResults } from '../../bench/report/results.js';
+import { ROOT, SERVICE_MAIN } from '../../bench/targets.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'liveblog-bench-'));
+const out = join(dir, 'results.json');
+const docs = join(ROOT, 'docs', 'benchmarks.md');
+
+function mtime(path: string): number {
+  return existsSync(path) ? statSync(path).mtimeMs : 0;
+}
+
+/** Runs `bench/run.ts` in its own process group, so a hung run is ended with all it started. */
+function runBench(args: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'run.ts'), ...args], {
+      cwd: ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString('utf8')));
+    const timer = setTimeout(() => {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+before(() => {
+  // npm test builds first; a lone run of this file builds when the service was never built
+  if (!existsSync(SERVICE_MAIN)) {
+    const built = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+    assert.equal(built.status, 0, 'npm run build failed');
+  }
+});
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('when the bench runs 300 readers and 3 entries on all three servers, then every reader gets every entry exactly once and the report has figures', { timeout: 120_000 }, async () => {
+  const docsBefore = mtime(docs);
+  const run = await runBench(
+    ['--readers', '300', '--entries', '3', '--warmup', '1', '--interval-ms', '100', '--drain-ms', '1000', '--two-instances', '0', '--storm', '0', '--no-docs', '--no-build', '--out', out],
+    100_000,
+  );
+  assert.equal(run.code, 0, run.output);
+  assert.match(run.output, /connecting: 300\/300 subscribed/);
+
+  const results = JSON.parse(readFileSync(out, 'utf8')) as BenchResults;
+  assert.deepEqual(results.fanout.map((r) => r.server), ['service', 'baseline', 'limit']);
+  for (const r of results.fanout) {
+    const d = r.delivery;
+    assert.equal(r.subscribeFailed, 0, `${r.server}: readers failed to subscribe`);
+    assert.equal(d.lost, 0, `${r.server}: lost deliveries`);
+    assert.equal(d.duplicated, 0, `${r.server}: doubled deliveries`);
+    assert.equal(d.deliveries, 300 * 3, `${r.server}: measured deliveries`);
+    for (const value of [d.latencyMs.p50, d.latencyMs.p99, d.latencyMs.max, d.lastReaderMs.median, r.serverCpuMicrosPerDelivery, r.loadgenCpuBusyPercent]) {
+      assert.ok(Number.isFinite(value) && value >= 0, `${r.server}: ${JSON.stringify(r)}`);
+    }
+    assert.ok(Number.isFinite(r.memoryKiBPerReader), `${r.server}: memory per reader`);
+    assert.ok(d.latencyMs.p50 <= d.latencyMs.p99 && d.latencyMs.p99 <= d.latencyMs.max);
+  }
+  assert.ok(results.machine.nproc >= 1);
+  assert.equal(mtime(docs), docsBefore, 'a --no-docs run must not write docs/benchmarks.md');
+});
+
+test('when the catch-up storm runs with 200 readers, then every reader resubscribes with its position and nothing is lost or doubled', { timeout: 120_000 }, async () => {
+  const run = await runBench(
+    ['--readers', '0', '--entries', '8', '--warmup', '1', '--interval-ms', '150', '--drain-ms', '500', '--two-instances', '0', '--storm', '200', '--no-docs', '--no-build', '--out', out],
+    100_000,
+  );
+  assert.equal(run.code, 0, run.output);
+  const results = JSON.parse(readFileSync(out, 'utf8')) as BenchResults;
+  const [storm] = results.storm;
+  assert.ok(storm, 'the storm ran');
+  assert.equal(storm.resubscribed, 200);
+  assert.equal(storm.delivery.lost, 0);
+  assert.equal(storm.delivery.duplicated, 0);
+  assert.ok(Number.isFinite(storm.caughtUpMs));
+});
