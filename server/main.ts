@@ -38,7 +38,8 @@ async function main(): Promise<void> {
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
-    httpServer.listen(config.PORT, config.HOST, () => resolve());
+    // A deep accept queue: after a restart thousands of readers reconnect within a second.
+    httpServer.listen({ port: config.PORT, host: config.HOST, backlog: 4096 }, () => resolve());
   }).catch((err: unknown) => {
     log.fatal({ err, port: config.PORT }, 'cannot listen');
     process.exit(1);

@@ -70,8 +70,33 @@ export class BlogFeed {
     this.epoch = position.epoch;
     this.head = position.seq;
     this.cacheBase = position.seq;
+    await this.warmCache(position);
     this.drainPending();
     return true;
+  }
+
+  /**
+   * Fills the cache with the log's recent events, so that readers coming back to a freshly
+   * started instance (a restart, a deploy) are answered from memory instead of one store
+   * read each. Best effort: without it the feed simply starts with an empty cache.
+   */
+  private async warmCache(position: Position): Promise<void> {
+    const from = Math.max(0, position.seq - this.opts.cacheSize);
+    if (from >= position.seq) return;
+    try {
+      const recent = await this.opts.store.readEvents(
+        this.blogId,
+        { epoch: position.epoch, after: from },
+        { pageSize: 1, maxEvents: this.opts.cacheSize },
+      );
+      // Only a contiguous run in the same epoch that is not behind what we know can seed the cache.
+      if (recent === null || recent.reset || recent.position.epoch !== this.epoch || recent.position.seq < this.head) return;
+      this.head = recent.position.seq;
+      this.cache = recent.events;
+      this.cacheBase = recent.position.seq - recent.events.length;
+    } catch (err) {
+      this.log.warn({ err }, 'could not warm the recent-events cache');
+    }
   }
 
   /**
