@@ -8,26 +8,14 @@
  * npx tsx client/build.ts                # → dist/assets, exit 1 when over budget
  * npx tsx client/build.ts --out /tmp/a   # elsewhere
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
-import { buildConsoleAssets } from './console/build.js';
 import { ASSET_MANIFEST_FILE, type AssetManifestData } from '../server/pages/asset-manifest.js';
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+import { bundle, ROOT, writeAtomically, type BuiltFile } from './bundle.js';
+import { buildConsoleAssets } from './console/build.js';
 
 /** The reader's JavaScript, gzipped, socket.io-client included. */
 export const JS_BUDGET_BYTES = 60 * 1024;
-
-export interface BuiltFile {
-  /** The hashed file name inside `outDir`. */
-  file: string;
-  bytes: number;
-  gzipBytes: number;
-}
 
 export interface ReaderAssets {
   outDir: string;
@@ -39,9 +27,8 @@ export interface ReaderAssets {
 }
 
 /**
- * Bundles the reader's script and stylesheet into `outDir`. Each file is written under a
- * temporary name and renamed, so a server reading the directory (or another build writing
- * the same hashed names at the same time) never sees half a file.
+ * Bundles the reader's script and stylesheet into `outDir` with content-hashed names, then
+ * writes the manifest that names them.
  *
  * @example
  * const assets = await buildReaderAssets({ outDir: 'dist/assets' });
@@ -49,48 +36,17 @@ export interface ReaderAssets {
  */
 export async function buildReaderAssets(options: { outDir: string }): Promise<ReaderAssets> {
   const outDir = resolve(options.outDir);
-  const result = await build({
-    absWorkingDir: ROOT,
-    entryPoints: [
-      { in: 'client/page/main.ts', out: 'reader' },
-      { in: 'client/page/reader.css', out: 'reader' },
-    ],
-    outdir: outDir,
-    entryNames: '[name]-[hash]',
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2020',
-    legalComments: 'none',
-    charset: 'utf8',
-    sourcemap: false,
-    metafile: true,
-    write: false,
-    logLevel: 'silent',
+  const { js, css } = await bundle({
+    outDir,
+    name: 'reader',
+    script: 'client/page/main.ts',
+    style: 'client/page/reader.css',
+    hashed: true,
   });
-
-  await mkdir(outDir, { recursive: true });
-  const files: BuiltFile[] = [];
-  for (const output of result.outputFiles) {
-    const file = basename(output.path);
-    await writeAtomically(join(outDir, file), output.contents);
-    files.push({ file, bytes: output.contents.byteLength, gzipBytes: gzipSync(output.contents, { level: 9 }).byteLength });
-  }
-  const js = files.find((f) => f.file.endsWith('.js'));
-  const css = files.find((f) => f.file.endsWith('.css'));
-  if (js === undefined || css === undefined) throw new Error('the build produced no script or no stylesheet');
-
   const manifest: AssetManifestData = { 'reader.js': js.file, 'reader.css': css.file };
   // written last: a server that sees the manifest finds the files it names
   await writeAtomically(join(outDir, ASSET_MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
   return { outDir, manifest, js, css, withinBudget: js.gzipBytes <= JS_BUDGET_BYTES };
-}
-
-async function writeAtomically(path: string, contents: Uint8Array | string): Promise<void> {
-  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temporary, contents);
-  await rename(temporary, path);
 }
 
 function kib(bytes: number): string {

@@ -7,21 +7,11 @@
  * npx tsx client/console/build.ts               # → dist/assets
  * npx tsx client/console/build.ts --out /tmp/a  # elsewhere
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { bundle, ROOT, type BuiltFile } from '../bundle.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-export interface ConsoleBuiltFile {
-  /** `console.js` or `console.css`. */
-  file: string;
-  bytes: number;
-  gzipBytes: number;
-}
+export type ConsoleBuiltFile = BuiltFile;
 
 export interface ConsoleBuild {
   outDir: string;
@@ -30,8 +20,8 @@ export interface ConsoleBuild {
 }
 
 /**
- * Bundles the console into `outDir` as `console.js` and `console.css`. Each file is written
- * under a temporary name and renamed, so a server (or a parallel build) never sees half a file.
+ * Bundles the console into `outDir` as `console.js` and `console.css` (fixed names: the
+ * console's shell adds a `?v=` of its own).
  *
  * @example
  * const built = await buildConsoleAssets({ outDir: 'dist/assets' });
@@ -39,36 +29,13 @@ export interface ConsoleBuild {
  */
 export async function buildConsoleAssets(options: { outDir: string }): Promise<ConsoleBuild> {
   const outDir = resolve(options.outDir);
-  const result = await build({
-    absWorkingDir: ROOT,
-    entryPoints: [
-      { in: 'client/console/main.ts', out: 'console' },
-      { in: 'client/console/console.css', out: 'console' },
-    ],
-    outdir: outDir,
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2020',
-    legalComments: 'none',
-    charset: 'utf8',
-    sourcemap: false,
-    write: false,
-    logLevel: 'silent',
+  const { js, css } = await bundle({
+    outDir,
+    name: 'console',
+    script: 'client/console/main.ts',
+    style: 'client/console/console.css',
+    hashed: false,
   });
-  await mkdir(outDir, { recursive: true });
-  const files: ConsoleBuiltFile[] = [];
-  for (const output of result.outputFiles) {
-    const path = output.path;
-    const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(temporary, output.contents);
-    await rename(temporary, path);
-    files.push({ file: path.slice(outDir.length + 1), bytes: output.contents.byteLength, gzipBytes: gzipSync(output.contents).byteLength });
-  }
-  const js = files.find((f) => f.file === 'console.js');
-  const css = files.find((f) => f.file === 'console.css');
-  if (js === undefined || css === undefined) throw new Error('the console build produced no console.js or no console.css');
   return { outDir, js, css };
 }
 

@@ -2,6 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../log/logger.js';
 import { defaultAssetsDir } from '../pages/asset-manifest.js';
+import { contentSecurityPolicy } from '../pages/security-headers.js';
 import { CONSOLE_FILES, ConsoleAssets, type ConsoleFile } from './console-assets.js';
 import { CONSOLE_ASSETS_PATH, consoleShellHtml } from './console-page.js';
 
@@ -11,24 +12,8 @@ export interface ConsoleRouterOptions {
   assetsDir?: string;
 }
 
-/**
- * The console runs only its own script and talks only to its own origin (REST and the socket).
- * Media previews load from any https host, as on the reader page. It is never framed: an
- * editing tool inside someone else's page is a clickjacking target.
- */
-export const CONSOLE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' https: data:",
-  'media-src https:',
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The console is never framed: an editing tool inside someone else's page is a clickjacking target. */
+export const CONSOLE_CSP = contentSecurityPolicy("'none'");
 
 const consoleHeaders: RequestHandler = (_req, res, next) => {
   res.set({

@@ -1,23 +1,32 @@
 import type { RequestHandler } from 'express';
 
 /**
- * The reader pages run only our own script: no inline JavaScript (the JSON data blocks are not
- * executed, so CSP allows them), media from https only (entries are https-only by schema), and
- * the socket on our own origin ('self' covers ws:/wss: of the same host).
+ * The policy of our HTML pages (reader pages and the console): only our own script, no inline
+ * JavaScript (JSON data blocks are not executed, so CSP allows them), media from https only
+ * (entries are https-only by schema), and the socket on our own origin ('self' covers ws:/wss:
+ * of the same host). Pages differ only in who may frame them.
+ *
+ * @example
+ * res.set('Content-Security-Policy', contentSecurityPolicy("'none'"));
  */
-export const PAGE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' https: data:",
-  'media-src https:',
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'self'",
-].join('; ');
+export function contentSecurityPolicy(frameAncestors: "'self'" | "'none'"): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' https: data:",
+    'media-src https:',
+    "connect-src 'self'",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    `frame-ancestors ${frameAncestors}`,
+  ].join('; ');
+}
+
+/** Reader pages may be framed by our own origin only. */
+export const PAGE_CSP = contentSecurityPolicy("'self'");
 
 /**
  * Headers of every HTML page: CSP, no sniffing, a modest referrer, and `no-cache` so a
