@@ -11,13 +11,16 @@ export const BenchArgs = z.object({
   readers: z.string().transform((s) => split(s).map(Number)).pipe(z.array(z.number().int().min(0).max(18_000))).transform((l) => l.filter((n) => n > 0)).default([1_000, 5_000, 10_000]),
   servers: z.string().transform(split).pipe(z.array(ServerKind)).default(['service', 'baseline', 'limit']),
   entries: Count.max(200).default(20),
+  /** Every scenario is run this many times (interleaved); the report holds the medians. */
+  repeat: Count.max(9).default(3),
   warmup: z.coerce.number().int().min(0).max(20).default(2),
   intervalMs: Count.default(200),
   drainMs: Count.default(2_000),
   batch: Count.max(9_000).default(500),
   /** Readers of the two-instance scenario (0 skips it). */
   twoInstances: z.coerce.number().int().min(0).max(36_000).default(20_000),
-  twoInstanceServers: z.string().transform(split).pipe(z.array(ServerKind)).default(['service']),
+  /** The limit runs here too: it shows what this machine allows at that size. */
+  twoInstanceServers: z.string().transform(split).pipe(z.array(ServerKind)).default(['service', 'limit']),
   /** Readers of the catch-up storm (0 skips it). */
   storm: z.coerce.number().int().min(0).max(18_000).default(10_000),
   docs: z.boolean().default(true),
@@ -31,7 +34,7 @@ export const BenchArgs = z.object({
 export type BenchArgs = z.infer<typeof BenchArgs>;
 
 /** What `--quick` stands for: a short run of every server, for a first look. */
-const QUICK = { readers: '1000', entries: '5', twoInstances: '0', storm: '2000' } as const;
+const QUICK = { readers: '1000', entries: '5', twoInstances: '0', storm: '2000', repeat: '1' } as const;
 
 /**
  * Parses the command line (`--readers 1000,5000 --entries 20 --warmup 2 --interval-ms 200
@@ -47,6 +50,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       readers: { type: 'string' },
       servers: { type: 'string' },
       entries: { type: 'string' },
+      repeat: { type: 'string' },
       warmup: { type: 'string' },
       'interval-ms': { type: 'string' },
       'drain-ms': { type: 'string' },
@@ -68,6 +72,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     readers: values.readers ?? quick?.readers,
     servers: values.servers,
     entries: values.entries ?? quick?.entries,
+    repeat: values.repeat ?? quick?.repeat,
     warmup: values.warmup,
     intervalMs: values['interval-ms'],
     drainMs: values['drain-ms'],

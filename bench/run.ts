@@ -5,7 +5,7 @@
  * `bench/results/<date>.json` and (unless `--no-docs`) `docs/benchmarks.md` with its chart.
  *
  * @example
- * npm run bench -- --readers 1000,5000,10000 --entries 20 --warmup 2 --interval-ms 200
+ * npm run bench -- --readers 1000,5000,10000 --entries 20 --repeat 3 --warmup 2 --interval-ms 200
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { startRedis } from '../test/support/redis-server.js';
 import { parseBenchArgs } from './args.js';
 import { closePublisher } from './publisher.js';
 import { machine, pin, redisPid } from './proc-stats.js';
+import { medianOfRuns, medianOfStorms } from './report/aggregate.js';
 import { writeDocs } from './report/docs.js';
 import { writeResults, type BenchResults } from './report/results.js';
 import { runFanout, type FanoutResult, type RunParameters } from './scenario.js';
@@ -65,13 +66,17 @@ async function main(): Promise<void> {
   const fanout: FanoutResult[] = [];
   const storm: StormResult[] = [];
   try {
-    for (const readers of args.readers) {
-      for (const server of args.servers) fanout.push(await runFanout(server, 1, readers, params));
+    // Rounds interleave the servers, so a slow spell of the machine does not fall on one server only.
+    for (let round = 1; round <= args.repeat; round += 1) {
+      if (args.repeat > 1) log(`round ${round} of ${args.repeat}`);
+      for (const readers of args.readers) {
+        for (const server of args.servers) fanout.push(await runFanout(server, 1, readers, params));
+      }
+      if (args.twoInstances > 0) {
+        for (const server of args.twoInstanceServers) fanout.push(await runFanout(server, 2, args.twoInstances, params));
+      }
+      if (args.storm > 0) storm.push(await runStorm(args.storm, params));
     }
-    if (args.twoInstances > 0) {
-      for (const server of args.twoInstanceServers) fanout.push(await runFanout(server, 2, args.twoInstances, params));
-    }
-    if (args.storm > 0) storm.push(await runStorm(args.storm, params));
   } finally {
     closePublisher();
     await redis.close();
@@ -82,9 +87,10 @@ async function main(): Promise<void> {
     finishedAt: new Date().toISOString(),
     command: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
     machine: machine(),
-    parameters: { entries: args.entries, warmup: args.warmup, intervalMs: args.intervalMs, serverCpus: SERVER_CPUS, loadCpus: LOAD_CPUS },
-    fanout,
-    storm,
+    parameters: { entries: args.entries, warmup: args.warmup, intervalMs: args.intervalMs, repeat: args.repeat, serverCpus: SERVER_CPUS, loadCpus: LOAD_CPUS },
+    fanout: medianOfRuns(fanout),
+    storm: medianOfStorms(storm),
+    runs: { fanout, storm },
     ...(args.note !== undefined ? { note: args.note } : {}),
   };
   const out = args.out ?? join(ROOT, 'bench', 'results', `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);

@@ -166,6 +166,7 @@ export async function runFanout(server: ServerKind, instances: number, readers: 
     return result;
   } finally {
     await pool?.stop();
-    await Promise.all(targets.map((t) => t.kill()));
+    // SIGTERM: a profiled server (BENCH_SERVER_NODE_OPTIONS=--cpu-prof) writes its profile on exit
+    await Promise.all(targets.map((t) => t.kill('SIGTERM')));
   }
 }

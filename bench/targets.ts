@@ -71,7 +71,9 @@ export async function startTarget(options: TargetOptions): Promise<Target> {
   if (options.kind === 'service' && !existsSync(SERVICE_MAIN)) {
     throw new Error(`${SERVICE_MAIN} is missing: run npm run build`);
   }
-  const child = spawn('taskset', ['-c', options.cpus, process.execPath, ...command(options.kind)], {
+  // e.g. BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=bench/results/prof" profiles the servers only
+  const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
+  const child = spawn('taskset', ['-c', options.cpus, process.execPath, ...flags, ...command(options.kind)], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
@@ -103,7 +105,12 @@ export async function startTarget(options: TargetOptions): Promise<Target> {
     kill: (signal = 'SIGKILL') =>
       new Promise<void>((done) => {
         if (child.exitCode !== null || child.signalCode !== null) return done();
-        child.once('exit', () => done());
+        // a graceful stop that hangs (thousands of sockets to close) still ends
+        const force = signal === 'SIGKILL' ? undefined : setTimeout(() => child.kill('SIGKILL'), 15_000);
+        child.once('exit', () => {
+          clearTimeout(force);
+          done();
+        });
         child.kill(signal);
       }),
   };

@@ -13,7 +13,7 @@ import type { Logger } from './log/logger.js';
 import { MemoryPresenceStore, Presence, RedisPresenceStore } from './presence/index.js';
 import { Relay } from './relay/index.js';
 import { createHealthRouter, createRestRouter, errorHandler, jsonBody, notFoundHandler } from './rest/index.js';
-import { handleReader, roomOf, type ReaderServer } from './rooms/index.js';
+import { FrameAdapter, readerHandler, releaseHandshakeRequests, roomOf, type ReaderServer } from './rooms/index.js';
 import type { EventStore } from './store/event-store.js';
 
 /** What the application runs on; tests pass their own (in-memory or a test Redis). */
@@ -81,6 +81,8 @@ export function createApplication(httpServer: HttpServer, components: AppCompone
 
   const io: ReaderServer = new Server(httpServer, {
     serveClient: false,
+    // A room broadcast is framed once and written to every WebSocket reader as is.
+    adapter: FrameAdapter,
     // Readers only send small subscribe requests; anything bigger is not a reader.
     maxHttpBufferSize: 16 * 1024,
     perMessageDeflate: false,
@@ -88,17 +90,18 @@ export function createApplication(httpServer: HttpServer, components: AppCompone
     pingTimeout: 20_000,
   });
 
+  releaseHandshakeRequests(io);
+
   const relay = new Relay({
     store,
     bus,
     logger,
     idleUnsubscribeMs: components.idleUnsubscribeMs,
-    // Socket.IO encodes a room broadcast once for all its sockets.
+    // The room's adapter frames a broadcast once for all its sockets.
     emit: (event) => io.to(roomOf(event.blogId)).emit('update', event),
   });
 
-  const roomsLog = logger.child({ module: 'rooms' });
-  io.on('connection', (socket) => handleReader(socket, { relay, store, logger: roomsLog }));
+  io.on('connection', readerHandler({ relay, store, logger: logger.child({ module: 'rooms' }) }));
 
   const presence = new Presence({
     io,

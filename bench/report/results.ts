@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { machine } from '../proc-stats.js';
 import type { FanoutResult } from '../scenario.js';
 import type { StormResult } from '../storm.js';
+import type { Repeated } from './aggregate.js';
 
 /** Everything one `npm run bench` measured: the raw data of the report. */
 export interface BenchResults {
@@ -10,9 +11,12 @@ export interface BenchResults {
   finishedAt: string;
   command: string;
   machine: ReturnType<typeof machine>;
-  parameters: { entries: number; warmup: number; intervalMs: number; serverCpus: string; loadCpus: string };
-  fanout: FanoutResult[];
-  storm: StormResult[];
+  parameters: { entries: number; warmup: number; intervalMs: number; repeat: number; serverCpus: string; loadCpus: string };
+  /** One row per server, instances and readers: medians of the repeated runs. */
+  fanout: Array<FanoutResult & Partial<Repeated>>;
+  storm: Array<StormResult & { runs?: number; caughtUpMsPerRun?: number[] }>;
+  /** Every run as measured. */
+  runs?: { fanout: FanoutResult[]; storm: StormResult[] };
   /** A remark for the docs, e.g. what else ran on the machine. */
   note?: string;
 }

@@ -7,36 +7,12 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { textFrame } from '../../server/rooms/ws-frame.js';
 import { portFromEnv, REFERENCE_EPOCH, ReferenceEntryInput, referenceEvent } from './entry-event.js';
 
 const port = portFromEnv();
 const rooms = new Map<string, Set<Duplex>>();
 const seqs = new Map<string, number>();
-
-/**
- * An unmasked, final text frame (RFC 6455 §5.2): server frames are never masked, so one
- * buffer serves every reader.
- *
- * @example
- * textFrame(Buffer.from('hi')) // <Buffer 81 02 68 69>
- */
-export function textFrame(payload: Buffer): Buffer {
-  const length = payload.length;
-  const headerLength = length < 126 ? 2 : length < 65_536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(headerLength + length);
-  frame[0] = 0x81;
-  if (length < 126) {
-    frame[1] = length;
-  } else if (length < 65_536) {
-    frame[1] = 126;
-    frame.writeUInt16BE(length, 2);
-  } else {
-    frame[1] = 127;
-    frame.writeBigUInt64BE(BigInt(length), 2);
-  }
-  payload.copy(frame, headerLength);
-  return frame;
-}
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -1,3 +1,6 @@
-export { handleReader, type SubscribeDeps } from './subscribe.js';
+export { readerHandler, type SubscribeDeps } from './subscribe.js';
 export { roomOf } from './room-name.js';
 export type { ReaderServer, ReaderSocket, ReaderData } from './reader-socket.js';
+export { FrameAdapter } from './frame-adapter.js';
+export { textFrame } from './ws-frame.js';
+export { releaseHandshakeRequests } from './lean-connections.js';

@@ -34,57 +34,81 @@ function fail(code: SocketErrorCode, message: string): SubscribeAck {
 }
 
 /**
- * Wires one reader socket's `subscribe` / `unsubscribe` and cleans up on disconnect.
- * Requests of a socket are answered one after another.
+ * The `connection` handler for readers: wires each socket's `subscribe` / `unsubscribe` and
+ * cleans up on disconnect. Requests of a socket are answered one after another.
+ * The listeners are made once and shared by every socket (Socket.IO calls them with the
+ * socket as `this`), so a connected reader costs no closures of its own.
  *
  * @example
- * io.on('connection', (socket) => handleReader(socket, { relay, store, logger }));
+ * io.on('connection', readerHandler({ relay, store, logger }));
  */
-export function handleReader(socket: ReaderSocket, deps: SubscribeDeps): void {
+export function readerHandler(deps: SubscribeDeps): (socket: ReaderSocket) => void {
   const log = deps.logger;
-  socket.data.blogs = new Set();
-  socket.data.queue = Promise.resolve();
-  socket.data.queued = 0;
 
-  const enqueue = (work: () => Promise<void>, onOverflow: () => void): void => {
-    if (socket.data.queued >= MAX_QUEUED_REQUESTS) {
+  const enqueue = (socket: ReaderSocket, work: () => Promise<void>, onOverflow: () => void): void => {
+    const data = socket.data;
+    if (data.queued >= MAX_QUEUED_REQUESTS) {
       onOverflow();
       return;
     }
-    socket.data.queued += 1;
-    socket.data.queue = socket.data.queue
+    data.queued += 1;
+    data.queue = (data.queue ?? Promise.resolve())
       .then(work)
       .catch((err: unknown) => log.error({ err }, 'reader request failed unexpectedly'))
       .finally(() => {
-        socket.data.queued -= 1;
+        data.queued -= 1;
+        // Nothing after this one: let the settled chain go instead of keeping it per reader.
+        if (data.queued === 0) data.queue = undefined;
       });
   };
 
-  socket.on('subscribe', (raw: unknown, ack: unknown) => {
+  function onSubscribe(this: ReaderSocket, raw: unknown, ack: unknown): void {
     // Without an ack function nobody could receive the answer: drop the request.
     if (typeof ack !== 'function') return;
     const reply = ack as Ack;
     enqueue(
-      () => subscribe(socket, raw, reply, deps),
+      this,
+      () => subscribe(this, raw, reply, deps),
       () => reply(fail('rate_limited', 'too many requests in flight on this connection')),
     );
-  });
+  }
 
-  socket.on('unsubscribe', (raw: unknown) => {
-    enqueue(async () => unsubscribe(socket, raw, deps), () => {});
-  });
+  function onUnsubscribe(this: ReaderSocket, raw: unknown): void {
+    enqueue(this, async () => unsubscribe(this, raw, deps), () => {});
+  }
 
-  socket.on('disconnect', () => {
-    for (const blogId of socket.data.blogs) deps.relay.release(blogId);
-    socket.data.blogs.clear();
-  });
+  function onDisconnect(this: ReaderSocket): void {
+    for (const blogId of this.data.blogs) deps.relay.release(blogId);
+    this.data.blogs = [];
+  }
+
+  return (socket) => {
+    socket.data.blogs = [];
+    socket.data.queue = undefined;
+    socket.data.queued = 0;
+    socket.on('subscribe', onSubscribe);
+    socket.on('unsubscribe', onUnsubscribe);
+    socket.on('disconnect', onDisconnect);
+  };
+}
+
+function holds(socket: ReaderSocket, blogId: BlogId): boolean {
+  return socket.data.blogs.includes(blogId);
+}
+
+/** Forgets the blog on this socket; false when it did not hold it. */
+function forget(socket: ReaderSocket, blogId: BlogId): boolean {
+  const at = socket.data.blogs.indexOf(blogId);
+  if (at < 0) return false;
+  socket.data.blogs.splice(at, 1);
+  return true;
 }
 
 function unsubscribe(socket: ReaderSocket, raw: unknown, deps: SubscribeDeps): void {
   const parsed = UnsubscribeRequest.safeParse(raw);
   if (!parsed.success) return;
   const { blogId } = parsed.data;
-  if (!socket.data.blogs.delete(blogId)) return;
+  if (!forget(socket, blogId)) return;
   void socket.leave(roomOf(blogId));
   deps.relay.release(blogId);
 }
@@ -98,8 +122,8 @@ async function subscribe(socket: ReaderSocket, raw: unknown, ack: Ack, deps: Sub
   }
   const request = parsed.data;
   const { blogId } = request;
-  const held = socket.data.blogs.has(blogId);
-  if (!held && socket.data.blogs.size >= LIMITS.subscriptionsPerSocket) {
+  const held = holds(socket, blogId);
+  if (!held && socket.data.blogs.length >= LIMITS.subscriptionsPerSocket) {
     ack(fail('too_many_subscriptions', `at most ${LIMITS.subscriptionsPerSocket} blogs per connection`));
     return;
   }
@@ -115,7 +139,7 @@ async function subscribe(socket: ReaderSocket, raw: unknown, ack: Ack, deps: Sub
         deps.relay.release(blogId);
         return;
       }
-      socket.data.blogs.add(blogId);
+      socket.data.blogs.push(blogId);
     }
     const answered = await answer(socket, feed, request, ack, deps);
     if (!answered) {
@@ -129,7 +153,7 @@ async function subscribe(socket: ReaderSocket, raw: unknown, ack: Ack, deps: Sub
 }
 
 function release(socket: ReaderSocket, blogId: BlogId, deps: SubscribeDeps): void {
-  if (socket.data.blogs.delete(blogId)) deps.relay.release(blogId);
+  if (forget(socket, blogId)) deps.relay.release(blogId);
 }
 
 /**

@@ -34,6 +34,8 @@ export interface OpenReaderOptions {
   timeoutMs?: number;
   /** How long a subscribe waits for its ack before it is sent again (default 8 s). */
   ackTimeoutMs?: number;
+  /** Socket.IO transports in order of preference (default WebSocket only). */
+  transports?: Array<'websocket' | 'polling'>;
 }
 
 export interface TestReader {
@@ -100,7 +102,7 @@ class Reader implements TestReader {
   ) {
     this.bare = options.from;
     this.socket = io(baseUrl, {
-      transports: ['websocket'],
+      transports: options.transports ?? ['websocket'],
       forceNew: true,
       reconnectionDelay: 100,
       reconnectionDelayMax: 1_000,
