@@ -57,9 +57,13 @@ export function spread(targets: Target[], readers: number): Array<{ url: string;
   }));
 }
 
-/** POSTs entries `from`..`to-1`, one every `intervalMs` (start to start), without waiting for delivery. */
+/**
+ * POSTs entries `from`..`to-1`, one every `intervalMs` (start to start), without waiting for
+ * delivery. Given several URLs, each entry goes to all of them at once (the limit server has no
+ * bus between its instances) and counts as sent when the first request left.
+ */
 export async function publishPaced(
-  url: string,
+  url: string | string[],
   blogId: string,
   from: number,
   to: number,
@@ -71,7 +75,9 @@ export async function publishPaced(
   for (let i = from; i < to; i += 1) {
     const wait = start + (i - from) * params.intervalMs - Date.now();
     if (wait > 0) await sleep(wait);
-    const p = await publishEntry(url, params.adminToken, blogId, i);
+    const urls = typeof url === 'string' ? [url] : url;
+    const all = await Promise.all(urls.map((u) => publishEntry(u, params.adminToken, blogId, i)));
+    const p = all.reduce((first, q) => (q.sentAt < first.sentAt ? q : first));
     published.push(p);
     await onEach?.(p);
   }
@@ -94,6 +100,8 @@ export async function runFanout(server: ServerKind, instances: number, readers: 
   let pool: LoadPool | undefined;
   try {
     const entryUrl = targets[0]!.url;
+    // the service and the baseline share events through Redis; the limit's instances do not
+    const postTo = server === 'limit' ? targets.map((t) => t.url) : entryUrl;
     if (server === 'service') await createBlog(entryUrl, params.adminToken, blogId);
     await sleep(300);
     const rssBefore = targets.map((t) => rssKiB(t.pid));
@@ -120,14 +128,14 @@ export async function runFanout(server: ServerKind, instances: number, readers: 
     const rssAfter = targets.map((t) => rssKiB(t.pid));
 
     log(`warm-up: ${params.warmup} entries`);
-    const warm = await publishPaced(entryUrl, blogId, 0, params.warmup, params);
+    const warm = await publishPaced(postTo, blogId, 0, params.warmup, params);
     await sleep(params.intervalMs);
 
     await pool.mark();
     const cpu0 = targets.map((t) => cpuMicros(t.pid));
     const redis0 = await redisCpuMicros(params.redis);
     const wall0 = process.hrtime.bigint();
-    const measured = await publishPaced(entryUrl, blogId, params.warmup, params.warmup + params.entries, params, (p) => {
+    const measured = await publishPaced(postTo, blogId, params.warmup, params.warmup + params.entries, params, (p) => {
       if ((p.index - params.warmup + 1) % 5 === 0 || p.index === params.warmup + params.entries - 1) {
         log(`published ${p.index - params.warmup + 1}/${params.entries}`);
       }

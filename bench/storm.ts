@@ -127,6 +127,6 @@ export async function runStorm(readers: number, params: RunParameters): Promise<
     return result;
   } finally {
     await pool?.stop();
-    await Promise.all([readerTarget.kill(), writer.kill()]);
+    await Promise.all([readerTarget.kill('SIGTERM'), writer.kill('SIGTERM')]);
   }
 }
