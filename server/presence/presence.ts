@@ -1,6 +1,6 @@
-import { BlogId } from '../../shared/index.js';
+import type { BlogId } from '../../shared/index.js';
 import type { Logger } from '../log/logger.js';
-import { roomOf, type ReaderServer } from '../rooms/index.js';
+import { blogIdOfRoom, roomOf, type ReaderServer } from '../rooms/index.js';
 import type { PresenceStore } from './presence-store.js';
 
 export interface PresenceOptions {
@@ -199,11 +199,4 @@ export class Presence {
     }
     return counts;
   }
-}
-
-/** The blog a room belongs to, or undefined for other rooms (each socket's own room, for one). */
-function blogIdOfRoom(room: string): BlogId | undefined {
-  // A blog id holds no ':', so it is whatever follows the last one; roomOf confirms the shape.
-  const parsed = BlogId.safeParse(room.slice(room.lastIndexOf(':') + 1));
-  return parsed.success && roomOf(parsed.data) === room ? parsed.data : undefined;
 }

@@ -48,6 +48,28 @@ function writeFrame(conn: EngineConnection, frame: Buffer): boolean {
  * const io = new Server(httpServer, { adapter: FrameAdapter, perMessageDeflate: false });
  */
 export class FrameAdapter extends Adapter {
+  /**
+   * Each room's connected sockets as an array, made on the first broadcast after a join or a
+   * leave: a broadcast to 10,000 readers then walks an array instead of looking every socket
+   * id up in the namespace.
+   */
+  private readonly members = new Map<string, BroadcastSocket[]>();
+
+  override addAll(id: string, rooms: Set<string>): void {
+    for (const room of rooms) this.members.delete(room);
+    void super.addAll(id, rooms);
+  }
+
+  override del(id: string, room: string): void {
+    this.members.delete(room);
+    void super.del(id, room);
+  }
+
+  override delAll(id: string): void {
+    for (const room of this.sids.get(id) ?? []) this.members.delete(room);
+    super.delAll(id);
+  }
+
   override broadcast(packet: EncodedPacket, opts: BroadcastOptions): void {
     // A room's live stream is one room, no exceptions, not volatile; the rest is rare.
     const single = opts.rooms.size === 1 && (opts.except === undefined || opts.except.size === 0);
@@ -65,13 +87,25 @@ export class FrameAdapter extends Adapter {
     // "4" is Engine.IO's message packet type.
     const frame = textFrame(Buffer.from(`4${text}`));
     const packetOpts = { preEncoded: true };
-    const sockets = this.nsp.sockets as Map<string, BroadcastSocket>;
     const [room] = opts.rooms;
-    for (const id of this.rooms.get(room!) ?? []) {
-      const socket = sockets.get(id);
-      if (socket === undefined) continue;
+    for (const socket of this.membersOf(room!)) {
       socket.notifyOutgoingListeners?.(packet);
       if (!writeFrame(socket.conn, frame)) socket.client.writeToEngine(encoded, packetOpts);
     }
+  }
+
+  private membersOf(room: string): BroadcastSocket[] {
+    let members = this.members.get(room);
+    if (members === undefined) {
+      const sockets = this.nsp.sockets as Map<string, BroadcastSocket>;
+      members = [];
+      for (const id of this.rooms.get(room) ?? []) {
+        const socket = sockets.get(id);
+        if (socket !== undefined) members.push(socket);
+      }
+      // Only rooms that exist are kept: a broadcast to an empty room leaves nothing behind.
+      if (this.rooms.has(room)) this.members.set(room, members);
+    }
+    return members;
   }
 }

@@ -6,6 +6,7 @@ import { createBlog, postEntry } from '../support/api.js';
 import { assertAppliedInOrderOnce, assertNoDuplicateDeliveries } from '../support/delivery.js';
 import { startInstance, type TestInstance } from '../support/instance.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
+import { connectRaw, subscribeRaw, type RawSocket } from '../support/raw-socket.js';
 import { openReader, type TestReader } from '../support/test-reader.js';
 
 /** ws's frame parser: exported at runtime (`WebSocket.Receiver`), missing from its types. */
@@ -96,6 +97,52 @@ describe('a room broadcast framed once for every reader', () => {
         assert.equal(update.entry.body, body);
         await reader.close();
       }
+    });
+
+    it('when readers join, unsubscribe and disconnect between entries, then each gets exactly the entries of the time it was in the room', async () => {
+      await createBlog(server.url, server.adminToken, { id: 'membership', title: 'Membership' });
+      const seen = new Map<RawSocket, number[]>();
+      const join = async (): Promise<RawSocket> => {
+        const socket = await connectRaw(server.url);
+        seen.set(socket, []);
+        socket.on('update', (event) => seen.get(socket)!.push(event.seq));
+        const ack = await subscribeRaw(socket, { blogId: 'membership' });
+        assert.ok(ack.ok);
+        return socket;
+      };
+      const post = async (n: number): Promise<number> => (await postEntry(server.url, server.adminToken, 'membership', `Entry ${n}`)).position.seq;
+
+      const received = async (seq: number, sockets: RawSocket[]): Promise<void> => {
+        const deadline = Date.now() + 5_000;
+        while (sockets.some((socket) => !seen.get(socket)!.includes(seq)) && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      };
+      // the server handles a socket's requests in order: give a leave a moment to take effect
+      const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 200));
+
+      const stays = await join();
+      const leaves = await join();
+      const drops = await join();
+      const s1 = await post(1);
+      await received(s1, [stays, leaves, drops]);
+      leaves.emit('unsubscribe', { blogId: 'membership' });
+      await settle();
+      const s2 = await post(2);
+      await received(s2, [stays, drops]);
+      drops.disconnect();
+      await settle();
+      const s3 = await post(3);
+      const late = await join();
+      const s4 = await post(4);
+      await received(s4, [stays, late]);
+      await settle();
+
+      assert.deepEqual(seen.get(stays), [s1, s2, s3, s4], 'a reader that stays gets every entry');
+      assert.deepEqual(seen.get(leaves), [s1], 'nothing after the unsubscribe');
+      assert.deepEqual(seen.get(drops), [s1, s2], 'nothing after the disconnect');
+      assert.deepEqual(seen.get(late), [s4], 'a late reader gets what follows its answer');
+      for (const socket of [stays, leaves, late]) socket.disconnect();
     });
   });
 });
