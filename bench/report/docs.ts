@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FanoutResult } from '../scenario.js';
 import { ratio, type BenchResults } from './results.js';
@@ -161,6 +161,9 @@ export function writeDocs(root: string, results: BenchResults): string[] {
     '### Targets (issue 5)',
     '',
     ...targets(results),
+    '',
+    // what the profiles show: written by hand in bench/report/analysis.md, kept with the figures
+    readFileSync(join(root, 'bench', 'report', 'analysis.md'), 'utf8').trimEnd(),
     '',
     '## How the figures are taken',
     '',
