@@ -46,10 +46,10 @@ before(() => {
 
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('when the bench runs 300 readers and 3 entries on all three servers, then every reader gets every entry exactly once and the report has figures', { timeout: 120_000 }, async () => {
+test('when the bench runs 300 readers and 3 entries twice on all three servers, then every reader gets every entry exactly once and the report has the medians', { timeout: 120_000 }, async () => {
   const docsBefore = mtime(docs);
   const run = await runBench(
-    ['--readers', '300', '--entries', '3', '--warmup', '1', '--interval-ms', '100', '--drain-ms', '1000', '--two-instances', '0', '--storm', '0', '--no-docs', '--no-build', '--out', out],
+    ['--readers', '300', '--entries', '3', '--repeat', '2', '--warmup', '1', '--interval-ms', '100', '--drain-ms', '1000', '--two-instances', '0', '--storm', '0', '--no-docs', '--no-build', '--out', out],
     100_000,
   );
   assert.equal(run.code, 0, run.output);
@@ -57,7 +57,10 @@ test('when the bench runs 300 readers and 3 entries on all three servers, then e
 
   const results = JSON.parse(readFileSync(out, 'utf8')) as BenchResults;
   assert.deepEqual(results.fanout.map((r) => r.server), ['service', 'baseline', 'limit']);
+  assert.deepEqual(results.runs?.fanout.map((r) => r.server), ['service', 'baseline', 'limit', 'service', 'baseline', 'limit'], 'rounds interleave the servers');
   for (const r of results.fanout) {
+    assert.equal(r.runs, 2, `${r.server}: a row is the median of both runs`);
+    assert.equal(r.perRun?.cpuMicrosPerDelivery.length, 2);
     const d = r.delivery;
     assert.equal(r.subscribeFailed, 0, `${r.server}: readers failed to subscribe`);
     assert.equal(d.lost, 0, `${r.server}: lost deliveries`);
@@ -75,7 +78,7 @@ test('when the bench runs 300 readers and 3 entries on all three servers, then e
 
 test('when the catch-up storm runs with 200 readers, then every reader resubscribes with its position and nothing is lost or doubled', { timeout: 120_000 }, async () => {
   const run = await runBench(
-    ['--readers', '0', '--entries', '8', '--warmup', '1', '--interval-ms', '150', '--drain-ms', '500', '--two-instances', '0', '--storm', '200', '--no-docs', '--no-build', '--out', out],
+    ['--readers', '0', '--entries', '8', '--repeat', '1', '--warmup', '1', '--interval-ms', '150', '--drain-ms', '500', '--two-instances', '0', '--storm', '200', '--no-docs', '--no-build', '--out', out],
     100_000,
   );
   assert.equal(run.code, 0, run.output);
