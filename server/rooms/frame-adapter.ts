@@ -55,6 +55,13 @@ export class FrameAdapter extends Adapter {
    */
   private readonly members = new Map<string, BroadcastSocket[]>();
 
+  /**
+   * Deliveries of room broadcasts so far: written straight to a reader's TCP socket, or handed
+   * to Engine.IO. Should a Socket.IO or ws upgrade rename what the direct path relies on, every
+   * delivery moves to the second count: slower, never lost. Tests watch the first.
+   */
+  readonly deliveries = { direct: 0, viaEngine: 0 };
+
   override addAll(id: string, rooms: Set<string>): void {
     for (const room of rooms) this.members.delete(room);
     void super.addAll(id, rooms);
@@ -90,7 +97,12 @@ export class FrameAdapter extends Adapter {
     const [room] = opts.rooms;
     for (const socket of this.membersOf(room!)) {
       socket.notifyOutgoingListeners?.(packet);
-      if (!writeFrame(socket.conn, frame)) socket.client.writeToEngine(encoded, packetOpts);
+      if (writeFrame(socket.conn, frame)) {
+        this.deliveries.direct += 1;
+      } else {
+        this.deliveries.viaEngine += 1;
+        socket.client.writeToEngine(encoded, packetOpts);
+      }
     }
   }
 

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ws from 'ws';
-import { textFrame } from '../../server/rooms/index.js';
+import { FrameAdapter, textFrame } from '../../server/rooms/index.js';
 import { createBlog, postEntry } from '../support/api.js';
 import { assertAppliedInOrderOnce, assertNoDuplicateDeliveries } from '../support/delivery.js';
 import { startInstance, type TestInstance } from '../support/instance.js';
@@ -57,6 +57,8 @@ describe('a room broadcast framed once for every reader', () => {
 
     it('when readers on long-polling, WebSocket and a polling-to-WebSocket upgrade join while entries are posted, then each gets every entry once and in order', async () => {
       await createBlog(server.url, server.adminToken, { id: 'mixed-transports', title: 'Mixed transports' });
+      const adapter = server.application.io.of('/').adapter as FrameAdapter;
+      const before = { ...adapter.deliveries };
       const posted: string[] = [];
       // each reader with the number of entries already posted when it joined (those are in its snapshot)
       const readers: Array<{ reader: TestReader; joinedAt: number }> = [];
@@ -80,6 +82,8 @@ describe('a room broadcast framed once for every reader', () => {
       }
       const onWebSocket = readers.filter(({ reader }) => reader.socket.io.engine.transport.name === 'websocket').length;
       assert.ok(onWebSocket >= 4, `WebSocket and upgraded readers are on WebSocket (${onWebSocket} of ${readers.length})`);
+      assert.ok(adapter.deliveries.direct > before.direct, 'WebSocket readers got frames written directly');
+      assert.ok(adapter.deliveries.viaEngine > before.viaEngine, 'long-polling readers got theirs through Engine.IO');
       await Promise.all(readers.map(({ reader }) => reader.close()));
     });
 
@@ -121,6 +125,9 @@ describe('a room broadcast framed once for every reader', () => {
       // the server handles a socket's requests in order: give a leave a moment to take effect
       const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 200));
 
+      const adapter = server.application.io.of('/').adapter;
+      assert.ok(adapter instanceof FrameAdapter);
+      const directBefore = adapter.deliveries.direct;
       const stays = await join();
       const leaves = await join();
       const drops = await join();
@@ -142,6 +149,8 @@ describe('a room broadcast framed once for every reader', () => {
       assert.deepEqual(seen.get(leaves), [s1], 'nothing after the unsubscribe');
       assert.deepEqual(seen.get(drops), [s1, s2], 'nothing after the disconnect');
       assert.deepEqual(seen.get(late), [s4], 'a late reader gets what follows its answer');
+      // 3 + 2 + 1 + 2 entries went to WebSocket readers: all of them framed once and written directly
+      assert.ok(adapter.deliveries.direct - directBefore >= 8, `direct writes: ${adapter.deliveries.direct - directBefore}`);
       for (const socket of [stays, leaves, late]) socket.disconnect();
     });
   });
