@@ -7,7 +7,7 @@ interface EngineConnection {
   readyState: string;
   upgrading: boolean;
   writeBuffer: unknown[];
-  transport: { name: string; writable: boolean; socket?: { _socket?: Duplex } };
+  transport: { name: string; writable: boolean; socket?: { readyState: number; _socket?: Duplex } };
 }
 
 /** The parts of a Socket.IO socket a broadcast touches. */
@@ -16,6 +16,9 @@ interface BroadcastSocket {
   client: { writeToEngine(packets: unknown[], opts: object): void };
   notifyOutgoingListeners?: (packet: unknown) => void;
 }
+
+/** ws's `WebSocket.OPEN`. */
+const WS_OPEN = 1;
 
 interface EncodedPacket {
   nsp?: string;
@@ -31,8 +34,11 @@ function writeFrame(conn: EngineConnection, frame: Buffer): boolean {
   if (conn.readyState !== 'open' || conn.upgrading || conn.writeBuffer.length > 0) return false;
   const transport = conn.transport;
   if (transport.name !== 'websocket' || !transport.writable) return false;
+  const ws = transport.socket;
+  // Once ws has sent or answered a Close frame no data frame may follow (RFC 6455 §5.5.1).
+  if (ws === undefined || ws.readyState !== WS_OPEN) return false;
   // ws keeps the upgraded TCP socket as `_socket`; Engine.IO itself reaches into ws the same way.
-  const tcp = transport.socket?._socket;
+  const tcp = ws._socket;
   if (tcp === undefined || !tcp.writable) return false;
   tcp.write(frame);
   return true;
