@@ -49,6 +49,21 @@ export async function startTargets(kind: ServerKind, count: number, params: RunP
   return targets;
 }
 
+/**
+ * The `onProgress` of a connecting load pool: one line a second, and the last one.
+ *
+ * @example
+ * await LoadPool.connect({ ..., onProgress: connectProgress(log) });
+ */
+export function connectProgress(log: (line: string) => void): (subscribed: number, failed: number, total: number) => void {
+  let lastShown = 0;
+  return (subscribed, failed, total) => {
+    if (Date.now() - lastShown < 1_000 && subscribed + failed < total) return;
+    lastShown = Date.now();
+    log(`connecting: ${subscribed}/${total} subscribed${failed > 0 ? `, ${failed} failed` : ''}`);
+  };
+}
+
 /** Splits `readers` over the targets as evenly as possible. */
 export function spread(targets: Target[], readers: number): Array<{ url: string; readers: number }> {
   return targets.map((t, i) => ({
@@ -106,7 +121,6 @@ export async function runFanout(server: ServerKind, instances: number, readers: 
     await sleep(300);
     const rssBefore = targets.map((t) => rssKiB(t.pid));
     const connectStart = Date.now();
-    let lastShown = 0;
     const connected = await LoadPool.connect({
       targets: spread(targets, readers),
       wire: server === 'limit' ? 'ws' : 'socketio',
@@ -115,11 +129,7 @@ export async function runFanout(server: ServerKind, instances: number, readers: 
       reconnect: false,
       batch: params.batch,
       cpus: params.loadCpus,
-      onProgress: (subscribed, failed, total) => {
-        if (Date.now() - lastShown < 1_000 && subscribed + failed < total) return;
-        lastShown = Date.now();
-        log(`connecting: ${subscribed}/${total} subscribed${failed > 0 ? `, ${failed} failed` : ''}`);
-      },
+      onProgress: connectProgress(log),
     });
     pool = connected.pool;
     const connectSeconds = (Date.now() - connectStart) / 1_000;

@@ -1,7 +1,7 @@
 import { LoadPool } from './loadgen/pool.js';
 import type { WorkerReport } from './loadgen/messages.js';
 import { createBlog, type Published } from './publisher.js';
-import { publishPaced, sleep, startTargets, type RunParameters } from './scenario.js';
+import { connectProgress, publishPaced, sleep, startTargets, type RunParameters } from './scenario.js';
 import { deliveryFigures, quantile, type DeliveryFigures } from './stats.js';
 import { startTarget, type Target } from './targets.js';
 
@@ -47,7 +47,6 @@ export async function runStorm(readers: number, params: RunParameters): Promise<
   let pool: LoadPool | undefined;
   try {
     await createBlog(writer.url, params.adminToken, blogId);
-    let lastShown = 0;
     const connected = await LoadPool.connect({
       targets: [{ url: readerTarget.url, readers }],
       wire: 'socketio',
@@ -56,11 +55,7 @@ export async function runStorm(readers: number, params: RunParameters): Promise<
       reconnect: true,
       batch: params.batch,
       cpus: params.loadCpus,
-      onProgress: (subscribed, failed, total) => {
-        if (Date.now() - lastShown < 1_000 && subscribed + failed < total) return;
-        lastShown = Date.now();
-        log(`connecting: ${subscribed}/${total} subscribed${failed > 0 ? `, ${failed} failed` : ''}`);
-      },
+      onProgress: connectProgress(log),
     });
     pool = connected.pool;
     const warm = await publishPaced(writer.url, blogId, 0, params.warmup, params);
