@@ -10,6 +10,7 @@ import { createConsoleRouter, createPreviewRouter } from './console/index.js';
 import { createFeedRouter } from './feeds/index.js';
 import { createPageRouter } from './pages/index.js';
 import type { Logger } from './log/logger.js';
+import { createMetrics, type Metrics } from './metrics/index.js';
 import { MemoryPresenceStore, Presence, RedisPresenceStore } from './presence/index.js';
 import { Relay } from './relay/index.js';
 import { createHealthRouter, createRestRouter, errorHandler, jsonBody, notFoundHandler } from './rest/index.js';
@@ -35,13 +36,40 @@ export interface AppComponents {
   publicUrl?: string;
   /** Where the reader page's built assets are (default `dist/assets` of this package). */
   assetsDir?: string;
+  /** This instance's Prometheus metrics (default: a registry of its own, without process metrics). */
+  metrics?: Metrics;
+  /** What may wait in this instance for one reader, and how long a write to it may stall, before it is cut. */
+  readerLimits?: ReaderLimits;
+  /** Origins whose pages may open reader connections (`READER_ORIGINS`); undefined: any origin. */
+  readerOrigins?: string[];
+  /** Open reader connections per client address on this instance (`MAX_CONNECTIONS_PER_IP`); undefined: no cap. */
+  maxConnectionsPerIp?: number;
+  /** Requests per minute: writes and previews per token, failed authentications per address. */
+  rateLimits?: RateLimits;
 }
+
+export interface ReaderLimits {
+  /** Bytes waiting for one reader (Node's socket buffer plus Engine.IO's queue); default 1 MiB. */
+  bufferMaxBytes: number;
+  /** How long bytes may wait without the reader taking any; default 10 s. */
+  writeTimeoutMs: number;
+}
+
+export interface RateLimits {
+  writesPerMinute: number;
+  previewsPerMinute: number;
+  failedAuthPerMinute: number;
+}
+
+export const DEFAULT_READER_LIMITS: ReaderLimits = { bufferMaxBytes: 1024 * 1024, writeTimeoutMs: 10_000 };
+export const DEFAULT_RATE_LIMITS: RateLimits = { writesPerMinute: 120, previewsPerMinute: 300, failedAuthPerMinute: 10 };
 
 export interface Application {
   app: Express;
   io: ReaderServer;
   relay: Relay;
   presence: Presence;
+  metrics: Metrics;
   /** Disconnects readers and stops relaying; the caller closes the HTTP server and the components. */
   close(): Promise<void>;
 }
@@ -57,6 +85,7 @@ export interface Application {
  */
 export function createApplication(httpServer: HttpServer, components: AppComponents): Application {
   const { store, bus, logger } = components;
+  const metrics = components.metrics ?? createMetrics();
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', components.trustProxy ?? false);
@@ -97,8 +126,15 @@ export function createApplication(httpServer: HttpServer, components: AppCompone
     bus,
     logger,
     idleUnsubscribeMs: components.idleUnsubscribeMs,
+    metrics,
     // The room's adapter frames a broadcast once for all its sockets.
-    emit: (event) => io.to(roomOf(event.blogId)).emit('update', event),
+    emit: (event) => {
+      const started = performance.now();
+      io.to(roomOf(event.blogId)).emit('update', event);
+      metrics.broadcastDuration.observe((performance.now() - started) / 1000);
+      // `at` is the writing instance's clock: skew between hosts shows up here too.
+      metrics.relayLag.observe(Math.max(0, Date.now() - Date.parse(event.at)) / 1000);
+    },
   });
 
   io.on('connection', readerHandler({ relay, store, logger: logger.child({ module: 'rooms' }) }));
@@ -112,11 +148,22 @@ export function createApplication(httpServer: HttpServer, components: AppCompone
   });
   presence.start();
 
+  metrics.setSources({
+    readersConnected: () => io.engine.clientsCount,
+    subscriptions: () => {
+      let held = 0;
+      for (const socket of io.sockets.sockets.values()) held += socket.data.blogs?.length ?? 0;
+      return held;
+    },
+    blogsWithReaders: () => relay.blogs().length,
+  });
+
   return {
     app,
     io,
     relay,
     presence,
+    metrics,
     async close() {
       // Before the sockets go: withdraws this instance's reader counts from the other instances' totals.
       await presence.stop();

@@ -5,6 +5,7 @@ import { AdminTokenAuthenticator, CompositeAuthenticator, MemoryTokenStore, Redi
 import { MemoryBus } from './bus/memory-bus.js';
 import { RedisBus } from './bus/redis-bus.js';
 import type { Logger } from './log/logger.js';
+import { createMetrics } from './metrics/index.js';
 import { MemoryStore, RedisStore, createRedisConnection } from './store/index.js';
 
 export interface BuiltComponents {
@@ -23,16 +24,31 @@ export interface BuiltComponents {
  * const built = await buildComponents(loadConfig(process.env), logger);
  * createApplication(httpServer, built.components);
  */
-export async function buildComponents(config: Config, logger: Logger): Promise<BuiltComponents> {
+export async function buildComponents(
+  config: Config,
+  logger: Logger,
+  options: { processMetrics?: boolean } = {},
+): Promise<BuiltComponents> {
   const log = logger.child({ module: 'components' });
   const generated = config.ADMIN_TOKEN === undefined ? `lb_admin_${randomBytes(24).toString('base64url')}` : undefined;
   const admin = new AdminTokenAuthenticator(config.ADMIN_TOKEN ?? generated ?? '');
+  // Process metrics (CPU, heap, event loop) start monitors that never stop: only the real process wants them.
+  const metrics = createMetrics({ processMetrics: options.processMetrics === true });
   const assemble = (parts: Pick<AppComponents, 'store' | 'bus' | 'tokens' | 'redis'>): AppComponents => ({
     ...parts,
     authenticator: new CompositeAuthenticator(admin, parts.tokens, logger),
     logger,
+    metrics,
     trustProxy: config.TRUST_PROXY,
     publicUrl: config.PUBLIC_URL,
+    readerLimits: { bufferMaxBytes: config.READER_BUFFER_MAX_BYTES, writeTimeoutMs: config.READER_WRITE_TIMEOUT_MS },
+    readerOrigins: config.READER_ORIGINS,
+    maxConnectionsPerIp: config.MAX_CONNECTIONS_PER_IP,
+    rateLimits: {
+      writesPerMinute: config.RATE_LIMIT_WRITES_PER_MINUTE,
+      previewsPerMinute: config.RATE_LIMIT_PREVIEWS_PER_MINUTE,
+      failedAuthPerMinute: config.RATE_LIMIT_FAILED_AUTH_PER_MINUTE,
+    },
   });
 
   if (config.REDIS_URL === undefined) {

@@ -4,6 +4,7 @@ import { buildComponents } from './components.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { seedDemo } from './demo/index.js';
 import { createLogger } from './log/logger.js';
+import { startMetricsServer, type MetricsServer } from './metrics/index.js';
 
 function readConfig(): Config {
   try {
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   const log = logger.child({ module: 'main' });
 
-  const built = await buildComponents(config, logger).catch((err: unknown) => {
+  const built = await buildComponents(config, logger, { processMetrics: true }).catch((err: unknown) => {
     log.fatal({ err }, 'cannot start: the store is unreachable');
     process.exit(1);
   });
@@ -44,6 +45,17 @@ async function main(): Promise<void> {
     log.fatal({ err, port: config.PORT }, 'cannot listen');
     process.exit(1);
   });
+
+  let metricsServer: MetricsServer | undefined;
+  if (config.METRICS_PORT !== undefined && built.components.metrics !== undefined) {
+    const metrics = built.components.metrics;
+    metricsServer = await startMetricsServer({ metrics, port: config.METRICS_PORT, host: config.METRICS_HOST ?? config.HOST, logger }).catch(
+      (err: unknown) => {
+        log.fatal({ err, port: config.METRICS_PORT }, 'cannot listen for metrics');
+        process.exit(1);
+      },
+    );
+  }
 
   const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   log.info({ mode: built.mode, url: `http://${shownHost}:${config.PORT}` }, 'liveblog is serving');
@@ -70,7 +82,7 @@ async function main(): Promise<void> {
       .close()
       .then(() => {
         httpServer.closeIdleConnections();
-        return built.close();
+        return Promise.all([built.close(), metricsServer?.close()]);
       })
       .then(() => {
         httpServer.closeAllConnections();

@@ -14,8 +14,10 @@ export const ApiErrorCode = z.enum([
   'version_conflict',
   'payload_too_large',
   'idempotency_key_reused',
+  'body_too_complex',
   'rate_limited',
   'store_unavailable',
+  'store_timeout',
   'internal',
 ]);
 export type ApiErrorCode = z.infer<typeof ApiErrorCode>;

@@ -97,9 +97,12 @@ function describeRefusal(failure: Extract<ApiFailure, { kind: 'refused' }>, subj
     case 'malformed_json':
     case 'payload_too_large':
     case 'idempotency_key_reused':
+    case 'body_too_complex':
       return `the server refused it (${status} ${code}): ${withIssues(said, failure.details)}`;
     case 'store_unavailable':
       return `the server cannot reach its store (${status}); nothing was saved. Try again in a moment.`;
+    case 'store_timeout':
+      return `the server's store did not answer in time (${status}); it may have been saved. Sending it again with the same Idempotency-Key never posts it twice.`;
     case 'internal':
       return `the server failed (${status}, ${said}); try again, and if it keeps failing give the operator this message.`;
     default:

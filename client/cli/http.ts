@@ -16,7 +16,7 @@ export type ApiResult<T> = { ok: true; status: number; data: T; replayed: boolea
 /**
  * When a failed attempt is sent again:
  * - `unavailable`: only after a 503 `store_unavailable`, which guarantees nothing was written;
- * - `resend`: also after network errors and gateway errors, for requests the server
+ * - `resend`: also after a 504 `store_timeout`, network errors and gateway errors, for requests the server
  *   deduplicates (a POST with an `Idempotency-Key`) or that change nothing (GET).
  */
 export type RetryPolicy = 'unavailable' | 'resend';
@@ -114,7 +114,8 @@ export class ApiClient {
 function retryable(failure: ApiFailure, policy: RetryPolicy): boolean {
   switch (failure.kind) {
     case 'refused':
-      return failure.code === 'store_unavailable';
+      // a timed-out write may have been stored: only a deduplicated request may be sent again
+      return failure.code === 'store_unavailable' || (policy === 'resend' && failure.code === 'store_timeout');
     case 'unreachable':
       return policy === 'resend';
     case 'foreign':

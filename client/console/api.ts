@@ -179,7 +179,7 @@ export function isTransient(failure: ApiFailure): boolean {
     case 'unreadable':
       return failure.status >= 500 || failure.status === 429 || failure.status === 408;
     case 'refused':
-      return failure.code === 'store_unavailable' || failure.code === 'rate_limited' || failure.code === 'internal';
+      return failure.code === 'store_unavailable' || failure.code === 'store_timeout' || failure.code === 'rate_limited' || failure.code === 'internal';
     default:
       return failure satisfies never;
   }
@@ -214,6 +214,8 @@ function refusalText(code: ApiErrorCode, message: string, retryAfter: number | u
       return `Too many failed sign-ins from this address. Try again in ${retryAfter ?? 60} s.`;
     case 'store_unavailable':
       return 'The server cannot reach its database right now. Nothing was saved; it will be retried.';
+    case 'store_timeout':
+      return 'The server could not confirm the save in time; it may have been saved. It is retried with the same key, so it is never published twice.';
     case 'blog_ended':
       return 'This live blog has ended. Reopen it in Settings to publish again.';
     case 'blog_not_found':
@@ -230,6 +232,7 @@ function refusalText(code: ApiErrorCode, message: string, retryAfter: number | u
     case 'blog_exists':
     case 'version_conflict':
     case 'idempotency_key_reused':
+    case 'body_too_complex':
       return message;
     default:
       return code satisfies never;

@@ -145,6 +145,8 @@ export class EntryEditor {
       case 'idempotency_key_reused':
       case 'rate_limited':
       case 'store_unavailable':
+      case 'store_timeout':
+      case 'body_too_complex':
       case 'internal':
         this.message.textContent = `Not saved. ${describeFailure(failure)}`;
         return;

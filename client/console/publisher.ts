@@ -204,6 +204,8 @@ export class Publisher {
       case 'payload_too_large':
       case 'rate_limited':
       case 'store_unavailable':
+      case 'store_timeout':
+      case 'body_too_complex':
       case 'internal':
         this.refuse(draft, describeFailure(failure));
         return;

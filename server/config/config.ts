@@ -2,6 +2,22 @@ import { z } from 'zod';
 
 const Port = z.coerce.number().int().min(0).max(65535);
 
+/** `https://a.example,https://b.example`: each an origin (scheme, host, port; no path). */
+const OriginList = z
+  .string()
+  .transform((value) => value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''))
+  .pipe(
+    z.array(
+      z.string().refine((origin) => {
+        try {
+          return new URL(origin).origin === origin;
+        } catch {
+          return false;
+        }
+      }, 'each must be an origin such as https://news.example (scheme and host, no path or trailing slash)'),
+    ).min(1, 'must list at least one origin'),
+  );
+
 /** Every environment variable the service reads, parsed once at start. */
 export const ConfigSchema = z
   .object({
@@ -16,6 +32,16 @@ export const ConfigSchema = z
     PUBLIC_URL: z.url().optional(),
     TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    NODE_ENV: z.string().optional(),
+    METRICS_PORT: Port.optional(),
+    METRICS_HOST: z.string().min(1).optional(),
+    READER_BUFFER_MAX_BYTES: z.coerce.number().int().min(16 * 1024).max(1024 * 1024 * 1024).default(1024 * 1024),
+    READER_WRITE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(10_000),
+    READER_ORIGINS: OriginList.optional(),
+    MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).optional(),
+    RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
+    RATE_LIMIT_PREVIEWS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
+    RATE_LIMIT_FAILED_AUTH_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(10),
   })
   .superRefine((env, ctx) => {
     if (env.REDIS_URL !== undefined && env.ADMIN_TOKEN === undefined) {
@@ -23,6 +49,14 @@ export const ConfigSchema = z
         code: 'custom',
         path: ['ADMIN_TOKEN'],
         message: 'required when REDIS_URL is set (every instance must accept the same admin token)',
+      });
+    }
+    if (env.NODE_ENV === 'production' && env.PUBLIC_URL === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PUBLIC_URL'],
+        message:
+          'required when NODE_ENV=production: canonical links, feeds and JSON-LD must not follow the Host header of whoever asks (a shared cache would keep a forged one)',
       });
     }
   });

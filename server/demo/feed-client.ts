@@ -93,6 +93,7 @@ function failure(settings: FeedSettings, status: number, body: unknown): Failure
     case 'blog_ended':
       return ended(settings);
     case 'store_unavailable':
+    case 'store_timeout':
       return { ok: false, reason: 'retry', message: `${settings.baseUrl} cannot reach its store (${said})` };
     case undefined:
       if (status >= 500) return { ok: false, reason: 'retry', message: `${settings.baseUrl} answered HTTP ${status}` };
@@ -105,6 +106,7 @@ function failure(settings: FeedSettings, status: number, body: unknown): Failure
     case 'version_conflict':
     case 'payload_too_large':
     case 'idempotency_key_reused':
+    case 'body_too_complex':
     case 'internal':
       return { ok: false, reason: 'rejected', message: `${settings.baseUrl} refused the entry (${code}: ${said})` };
     default:

@@ -14,8 +14,10 @@ export const STATUS_OF = {
   version_conflict: 409,
   payload_too_large: 413,
   idempotency_key_reused: 422,
+  body_too_complex: 422,
   rate_limited: 429,
   store_unavailable: 503,
+  store_timeout: 504,
   internal: 500,
 } as const satisfies Record<ApiErrorCode, number>;
 

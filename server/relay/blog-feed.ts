@@ -1,5 +1,6 @@
 import { BlogEvent, type BlogId, type Epoch, type Position } from '../../shared/index.js';
 import type { Logger } from '../log/logger.js';
+import type { Metrics } from '../metrics/index.js';
 import type { EventStore } from '../store/event-store.js';
 
 /** How long a waiter lets pub/sub deliver before it asks the store itself. */
@@ -24,6 +25,7 @@ export interface BlogFeedOptions {
   cacheSize: number;
   /** Largest catch-up read from the store after a missed stretch of pub/sub. */
   maxCatchUpEvents: number;
+  metrics?: Metrics;
 }
 
 /**
@@ -231,6 +233,7 @@ export class BlogFeed {
   }
 
   private adoptEpoch(epoch: Epoch): void {
+    this.opts.metrics?.epochChanges.inc('adopted');
     this.log.warn({ from: this.epoch, to: epoch }, 'blog log has a new epoch; relaying it from its start');
     this.epoch = epoch;
     this.head = 0;
@@ -272,6 +275,7 @@ export class BlogFeed {
 
   private async catchUpOnce(): Promise<void> {
     if (this.epoch === null) return;
+    this.opts.metrics?.gapFills.inc();
     const asked = { epoch: this.epoch, after: this.head };
     const result = await this.opts.store.readEvents(this.blogId, asked, {
       pageSize: 1,
@@ -301,6 +305,7 @@ export class BlogFeed {
       // older snapshot. New events would reuse seqs readers already have, so start a new epoch.
       this.log.error({ epoch: at.epoch, storeSeq: at.seq, relayedSeq: asked.after }, 'blog log went backwards; rotating its epoch');
       await this.opts.store.rotateEpoch(this.blogId, at.epoch);
+      this.opts.metrics?.epochChanges.inc('rotated');
       this.catchUpAgain = true;
       return;
     }

@@ -2,6 +2,7 @@ import type { BlogEvent, BlogId } from '../../shared/index.js';
 import type { EventBus } from '../bus/event-bus.js';
 import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../log/logger.js';
+import type { Metrics } from '../metrics/index.js';
 import type { EventStore } from '../store/event-store.js';
 import { BlogFeed } from './blog-feed.js';
 
@@ -16,6 +17,8 @@ export interface RelayOptions {
   /** How long a blog with no readers stays subscribed, so a reload does not churn SUBSCRIBEs. */
   idleUnsubscribeMs?: number;
   maxCatchUpEvents?: number;
+  /** Counts gap fills, epoch changes and pub/sub resubscriptions. */
+  metrics?: Metrics;
 }
 
 interface Slot {
@@ -49,6 +52,7 @@ export class Relay {
     });
     opts.bus.onResubscribed(() => {
       this.log.info({ blogs: this.slots.size }, 'bus resubscribed; reading missed events from the store');
+      opts.metrics?.pubsubResubscriptions.inc();
       for (const slot of this.slots.values()) slot.feed.resync();
     });
   }
@@ -69,6 +73,7 @@ export class Relay {
         logger: this.log,
         cacheSize: this.opts.cacheSize ?? 1024,
         maxCatchUpEvents: this.opts.maxCatchUpEvents ?? 10_000,
+        metrics: this.opts.metrics,
       });
       const created: Slot = { feed, holders: 0, ready: this.startFeed(feed) };
       slot = created;

@@ -93,6 +93,33 @@ describe('the service process', () => {
     assert.equal(await exitOf(started.child), 0);
   });
 
+  it('when NODE_ENV=production and PUBLIC_URL is unset, then it refuses to start, naming PUBLIC_URL', async () => {
+    const started = run({ NODE_ENV: 'production', PORT: String(await freePort()) });
+    assert.equal(await exitOf(started.child), 1);
+    assert.match(started.output(), /PUBLIC_URL: required when NODE_ENV=production/);
+  });
+
+  it('when METRICS_PORT is set, then /metrics on that port serves Prometheus text with process and liveblog metrics, and the public port does not', async () => {
+    const port = await freePort();
+    const metricsPort = await freePort();
+    const started = run({ PORT: String(port), HOST: '127.0.0.1', METRICS_PORT: String(metricsPort) });
+    try {
+      await waitForOutput(started, /liveblog is serving/);
+      const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
+      const text = await res.text();
+      for (const name of ['process_cpu_seconds_total', 'nodejs_eventloop_lag_seconds', 'liveblog_readers_connected', 'liveblog_deliveries_total{path="direct"}']) {
+        assert.ok(text.includes(name), `${name} is exported`);
+      }
+      assert.equal((await fetch(`http://127.0.0.1:${port}/metrics`)).status, 404, 'not on the public port');
+      assert.equal((await fetch(`http://127.0.0.1:${metricsPort}/`)).status, 404);
+    } finally {
+      started.child.kill('SIGTERM');
+      assert.equal(await exitOf(started.child), 0);
+    }
+  });
+
   it('when Redis is unreachable at start, then it exits with a clear message', async () => {
     const port = await freePort();
     const deadPort = await freePort();
