@@ -120,6 +120,7 @@ export function createApplication(httpServer: HttpServer, components: AppCompone
   });
 
   releaseHandshakeRequests(io);
+  io.engine.on('connection', () => metrics.readerConnections.inc());
 
   const relay = new Relay({
     store,

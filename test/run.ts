@@ -34,6 +34,12 @@ const BROWSER: Requirement = {
   hint: `chromium is missing at ${CHROMIUM}: install it (Debian/Ubuntu: apt-get install -y chromium; macOS: brew install --cask chromium)`,
 };
 
+const PROMTOOL: Requirement = {
+  pkg: 'prometheus',
+  present: () => commandExists('promtool'),
+  hint: 'promtool is missing: install it (Debian/Ubuntu: apt-get install -y prometheus; or a Prometheus release tarball)',
+};
+
 function commandExists(command: string): boolean {
   const probe = spawnSync(command, ['--version'], { stdio: 'ignore' });
   return probe.error === undefined && probe.status === 0;
@@ -114,7 +120,8 @@ function main(): void {
   }
 
   const needsBrowser = files.some((file) => file.startsWith('test/browser/'));
-  ensure(needsBrowser ? [REDIS, BROWSER] : [REDIS]);
+  const needsPromtool = files.some((file) => file.startsWith('test/deploy/'));
+  ensure([REDIS, ...(needsBrowser ? [BROWSER] : []), ...(needsPromtool ? [PROMTOOL] : [])]);
   typecheck();
   build();
 

@@ -163,6 +163,11 @@ export function createMetrics(options: { processMetrics?: boolean } = {}) {
       EPOCH_CHANGES,
     ),
 
+    readerConnections: new Counter({
+      name: 'liveblog_reader_connections_total',
+      help: 'Reader connections opened (Engine.IO handshakes); its rate shows a reconnect storm.',
+      registers,
+    }),
     readerDisconnects: closedCounter(
       {
         name: 'liveblog_reader_disconnects_total',
