@@ -103,7 +103,8 @@ const SANITIZE: sanitizeHtml.IOptions = {
 /**
  * Renders an entry's Markdown body to the HTML readers receive: Markdown first, then
  * everything (including raw HTML typed into the Markdown) through an allow-list sanitizer.
- * Synchronous and pure. Throws AppError `body_too_complex` for quotes or lists nested deeper
+ * Synchronous and pure: the server runs it in a worker (see `renderer.ts`); the benchmark
+ * calls it directly. Throws AppError `body_too_complex` for quotes or lists nested deeper
  * than MAX_BLOCK_DEPTH or HTML over HTML_MAX_BYTES.
  *
  * @example
