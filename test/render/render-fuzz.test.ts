@@ -29,6 +29,7 @@ const ordinary = fc.constantFrom(
   'Polls close at **10 pm**. ',
   '_Update:_ the count resumes.\n\n',
   'See [the results](https://example.org/results "Results") now. ',
+  'As [reported earlier](#entry-1), [the map](/blogs/storm/map) and [this](notes?q=1). ',
   'A `code` span and ~~struck~~ text. ',
   '> "We will wait," a voter said.\n\n',
   '- one\n- two\n  - nested\n\n',
