@@ -7,6 +7,7 @@ import { createAuthGuard, createTokenRouter, FailedAuthLimiter, type TokenStore 
 import type { Authenticator } from './auth/principal.js';
 import type { EventBus } from './bus/event-bus.js';
 import { createConsoleRouter, createPreviewRouter } from './console/index.js';
+import { createRenderer } from './domain/renderer.js';
 import { createFeedRouter } from './feeds/index.js';
 import { createPageRouter } from './pages/index.js';
 import type { Logger } from './log/logger.js';
@@ -96,11 +97,13 @@ export function createApplication(httpServer: HttpServer, components: AppCompone
     logger,
   });
 
+  const renderer = createRenderer({ logger, metrics });
+
   app.use(createHealthRouter({ store }));
   app.use('/api', jsonBody());
   app.use('/api/tokens', createTokenRouter({ tokens: components.tokens, guard, logger }));
-  app.use('/api', createPreviewRouter({ requireEditor: guard.requireEditor, logger }));
-  app.use('/api', createRestRouter({ store, auth: guard, logger }));
+  app.use('/api', createPreviewRouter({ requireEditor: guard.requireEditor, logger, renderer }));
+  app.use('/api', createRestRouter({ store, auth: guard, logger, renderer }));
   app.use(createFeedRouter({ store, publicUrl: components.publicUrl }));
   app.use(createConsoleRouter({ logger, assetsDir: components.assetsDir }));
   app.use(createPageRouter({ store, logger, assetsDir: components.assetsDir, publicUrl: components.publicUrl }));
@@ -172,6 +175,7 @@ export function createApplication(httpServer: HttpServer, components: AppCompone
       io.disconnectSockets(true);
       // Not io.close(): that would also close the HTTP server, which the caller owns.
       io.engine.close();
+      await renderer.close();
     },
   };
 }

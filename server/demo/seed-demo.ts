@@ -1,6 +1,6 @@
 import { BlogCreateInput, BlogPatchInput, EntryCreateInput, EntryPatchInput, type BlogId, type Position } from '../../shared/index.js';
 import type { Principal } from '../auth/principal.js';
-import { assertNever, createBlog, createEntry, updateBlog, updateEntry, type CommandDeps } from '../domain/index.js';
+import { assertNever, createBlog, createEntry, renderMarkdown, updateBlog, updateEntry, type CommandDeps } from '../domain/index.js';
 import { AppError } from '../errors/app-error.js';
 import type { EventStore } from '../store/event-store.js';
 import {
@@ -42,7 +42,9 @@ type Step =
  */
 export async function seedDemo(store: EventStore, options: SeedOptions = {}): Promise<SeedOutcome> {
   const base = (options.now ?? (() => new Date()))().getTime();
-  const at = (minutesAgo: number): CommandDeps => ({ store, now: () => new Date(base - Math.round(minutesAgo * 60_000)) });
+  // The story is ours and small: rendered on this thread, before the server takes any request.
+  const render = (body: string): Promise<string> => Promise.resolve(renderMarkdown(body));
+  const at = (minutesAgo: number): CommandDeps => ({ store, render, now: () => new Date(base - Math.round(minutesAgo * 60_000)) });
   const blogId = DEMO_BLOG_ID;
 
   if ((await store.getBlog(blogId)) !== null) return { seeded: false, blogId, reason: 'exists' };

@@ -19,11 +19,11 @@ export interface BlogService {
 
 /**
  * @example
- * const blogs = createBlogService({ store });
+ * const blogs = createBlogService({ store, render: renderer.render });
  * const { blog, position } = await blogs.createBlog({ title: 'Election night' }, principal);
  */
-export function createBlogService(options: { store: EventStore; now?: () => Date }): BlogService {
-  const deps: CommandDeps = { store: options.store, now: options.now ?? (() => new Date()) };
+export function createBlogService(options: { store: EventStore; render: CommandDeps['render']; now?: () => Date }): BlogService {
+  const deps: CommandDeps = { store: options.store, render: options.render, now: options.now ?? (() => new Date()) };
   return {
     createBlog: (input, principal) => createBlog(deps, input, principal),
     updateBlog: (blogId, patch) => updateBlog(deps, blogId, patch),

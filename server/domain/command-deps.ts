@@ -1,9 +1,11 @@
 import type { EventStore } from '../store/event-store.js';
 
-/** What every write command needs: the store, and a clock tests can pin. */
+/** What every write command needs: the store, a clock tests can pin, and the Markdown renderer. */
 export interface CommandDeps {
   store: EventStore;
   now: () => Date;
+  /** Entry Markdown to sanitized html (the application's worker pool: `Renderer.render`). */
+  render: (body: string) => Promise<string>;
 }
 
 /**

@@ -14,7 +14,6 @@ import { nextTimestamp } from './clock.js';
 import { assertNever, type CommandDeps } from './command-deps.js';
 import { fingerprintOf } from './fingerprint.js';
 import { newEntryId } from './ids.js';
-import { renderMarkdown } from './render-markdown.js';
 import { parseWith } from './validation.js';
 
 /** An entry as written and the log position of that write. */
@@ -50,7 +49,7 @@ export async function createEntry(
     kind: input.kind,
     title: input.title,
     body: input.body,
-    html: renderMarkdown(input.body),
+    html: await deps.render(input.body),
     attribution: input.attribution,
     media: input.media,
     keyEvent: input.keyEvent,
@@ -97,7 +96,8 @@ export async function updateEntry(
   const current = await deps.store.getEntry(blogId, entryId);
   if (current === null) throw await entryOrBlogNotFound(deps, blogId, entryId);
   if (patch.version !== current.version) throw versionConflict(current);
-  const next = mergeEntry(current, patch, nextTimestamp(deps.now(), current.updatedAt));
+  const html = patch.body === undefined || patch.body === current.body ? current.html : await deps.render(patch.body);
+  const next = mergeEntry(current, patch, nextTimestamp(deps.now(), current.updatedAt), html);
   parseWith(EditedEntryRules, next, 'entry after the edit');
   const outcome = await deps.store.updateEntry(next);
   if (outcome.ok) return { entry: next, position: outcome.position };
@@ -134,19 +134,18 @@ export async function deleteEntry(deps: CommandDeps, blogId: BlogId, entryId: En
 
 /**
  * The entry after a patch: undefined keeps a field, null clears it, a value replaces it.
- * The version goes up by one and html follows the body.
+ * The version goes up by one; `html` is the rendering of the resulting body.
  *
  * @example
- * mergeEntry(entry, { version: 1, title: null }, now).title; // undefined
+ * mergeEntry(entry, { version: 1, title: null }, now, entry.html).title; // undefined
  */
-export function mergeEntry(current: Entry, patch: EntryPatchInput, updatedAt: string): Entry {
-  const body = patch.body ?? current.body;
+export function mergeEntry(current: Entry, patch: EntryPatchInput, updatedAt: string, html: string): Entry {
   return withoutUndefined({
     ...current,
     kind: patch.kind ?? current.kind,
     title: patch.title === null ? undefined : (patch.title ?? current.title),
-    body,
-    html: body === current.body ? current.html : renderMarkdown(body),
+    body: patch.body ?? current.body,
+    html,
     attribution: patch.attribution === null ? undefined : (patch.attribution ?? current.attribution),
     media: patch.media === null ? undefined : (patch.media ?? current.media),
     keyEvent: patch.keyEvent ?? current.keyEvent,

@@ -9,3 +9,4 @@ export { createBlog, updateBlog, mergeBlog, blogNotFound, type BlogWritten, DERI
 export { createEntry, updateEntry, deleteEntry, mergeEntry, type EntryWritten, type EntryCreated } from './entry-commands.js';
 export { listBlogs, blogPage, eventsAfter, CATCH_UP_PAGE_SIZE, CATCH_UP_MAX_EVENTS } from './blog-queries.js';
 export { createBlogService, type BlogService } from './blog-service.js';
+export { createRenderer, RENDER_TIMEOUT_MS, RENDER_QUEUE_TIMEOUT_MS, type Renderer, type RendererOptions } from './renderer.js';

@@ -20,7 +20,7 @@ const SOCKET_REJECTIONS = [
 ] as const;
 const RATE_LIMITS = ['writes', 'previews', 'failed_auth'] as const;
 const REDIS_ERROR_KINDS = ['timeout', 'connection', 'reply'] as const;
-const RENDER_REFUSALS = ['timeout', 'crashed'] as const;
+const RENDER_REFUSALS = ['timeout', 'crashed', 'overloaded'] as const;
 
 export type DeliveryPath = (typeof DELIVERY_PATHS)[number];
 export type CatchUpSource = (typeof CATCH_UP_SOURCES)[number];
@@ -237,7 +237,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}) {
     renderRefusals: closedCounter(
       {
         name: 'liveblog_markdown_render_refused_total',
-        help: 'Bodies refused because rendering did not finish in time.',
+        help: 'Bodies not rendered: ran past the time limit (timeout), killed their worker (crashed), or found no free worker in time (overloaded).',
         registers,
       },
       'reason',

@@ -1,5 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import { createBlogService } from '../domain/blog-service.js';
+import type { Renderer } from '../domain/renderer.js';
 import type { Logger } from '../log/logger.js';
 import type { EventStore } from '../store/event-store.js';
 import { createBlogRoutes } from './blog-routes.js';
@@ -10,6 +11,8 @@ export interface RestRouterDeps {
   /** The auth guard's handlers. No route here is admin-only today; token administration lives in the auth router. */
   auth: { requireEditor: RequestHandler; requireAdmin: RequestHandler };
   logger: Logger;
+  /** Renders entry bodies off the main thread; the application's one pool. */
+  renderer: Renderer;
   /** Clock for timestamps; tests pin it. */
   now?: () => Date;
 }
@@ -20,13 +23,13 @@ export interface RestRouterDeps {
  *
  * @example
  * app.use('/api', jsonBody());
- * app.use('/api', createRestRouter({ store, auth: guard, logger }));
+ * app.use('/api', createRestRouter({ store, auth: guard, logger, renderer }));
  * app.use(notFoundHandler);
  * app.use(errorHandler(logger));
  */
 export function createRestRouter(deps: RestRouterDeps): Router {
   const log = deps.logger.child({ module: 'rest' });
-  const service = createBlogService({ store: deps.store, now: deps.now });
+  const service = createBlogService({ store: deps.store, render: (body) => deps.renderer.render(body), now: deps.now });
   const router = Router();
   router.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');

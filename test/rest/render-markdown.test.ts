@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderMarkdown } from '../../server/domain/render-markdown.js';
+import { HTML_MAX_BYTES, MAX_BLOCK_DEPTH, renderMarkdown } from '../../server/domain/render-markdown.js';
+import { AppError } from '../../server/errors/app-error.js';
+import { assertInert } from '../render/allow-list.js';
 
 /** Markdown (with raw HTML) that tries to run script, load content or restyle the page. */
 const XSS_CORPUS: Array<[name: string, markdown: string]> = [
@@ -33,30 +35,6 @@ const XSS_CORPUS: Array<[name: string, markdown: string]> = [
   ['unclosed attribute trick', '<a href="https://ok.example" "onmouseover=alert(1)">x</a>'],
   ['details ontoggle', '<details open ontoggle=alert(1)>x</details>'],
 ];
-
-const ALLOWED_TAGS = new Set([
-  'p', 'br', 'strong', 'em', 'a', 'ul', 'ol', 'li', 'blockquote', 'h3', 'h4', 'code', 'pre', 'hr', 's', 'sup', 'sub',
-  'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption',
-]);
-const ALLOWED_ATTRIBUTES = new Set(['href', 'title', 'rel', 'target', 'start', 'align', 'class']);
-
-/**
- * Checks the html structurally: every tag is allowed, every attribute is allowed, every href
- * uses http(s) or mailto. Text between tags is escaped by the sanitizer, so it cannot open a tag.
- */
-function assertInert(html: string, label: string): void {
-  const TAG = /<\/?([a-zA-Z][a-zA-Z0-9]*)([^>]*)>/g;
-  for (const [, name = '', rest = ''] of html.matchAll(TAG)) {
-    assert.ok(ALLOWED_TAGS.has(name.toLowerCase()), `${label}: tag <${name}> in ${html}`);
-    for (const [, attr = '', value = ''] of rest.matchAll(/([^\s=/]+)(?:="([^"]*)")?/g)) {
-      assert.ok(ALLOWED_ATTRIBUTES.has(attr.toLowerCase()), `${label}: attribute ${attr} in ${html}`);
-      if (attr === 'href') assert.match(value, /^(https?:|mailto:)/, `${label}: href ${value}`);
-    }
-  }
-  assert.doesNotMatch(html.replace(TAG, ''), /</, `${label}: a raw "<" outside tags in ${html}`);
-  const tags = [...html.matchAll(TAG)].map(([tag]) => tag).join('');
-  assert.doesNotMatch(tags, /javascript:|vbscript:|data:|\son\w+=|style=/i, `${label}: ${html}`);
-}
 
 describe('renderMarkdown', () => {
   for (const [name, markdown] of XSS_CORPUS) {
@@ -109,6 +87,46 @@ describe('renderMarkdown', () => {
 
   it('when the body uses h1/h2 or h5/h6, then they become h3/h4 so the page keeps its outline', () => {
     assert.equal(renderMarkdown('# Big\n\n## Sub\n\n###### Tiny'), '<h3>Big</h3>\n<h3>Sub</h3>\n<h4>Tiny</h4>\n');
+  });
+
+  it('when the body has bare URLs, www. hosts and e-mail addresses, then they become links as GFM autolinks do, and nothing else does', () => {
+    const html = renderMarkdown('See https://example.com/a?b=1, www.example.org/path. or desk@example.com; not example.com, //evil.example or WWW.EXAMPLE.ORG');
+    assert.equal(
+      html,
+      '<p>See <a href="https://example.com/a?b=1" rel="noopener noreferrer" target="_blank">https://example.com/a?b=1</a>, ' +
+        '<a href="http://www.example.org/path" rel="noopener noreferrer" target="_blank">www.example.org/path</a>. ' +
+        'or <a href="mailto:desk@example.com" rel="noopener noreferrer" target="_blank">desk@example.com</a>; ' +
+        'not example.com, //evil.example or WWW.EXAMPLE.ORG</p>\n',
+    );
+  });
+
+  it('when a table column is aligned, then its cells carry the align attribute the sanitizer allows', () => {
+    const html = renderMarkdown('| L | C | R | - |\n| :- | :-: | -: | - |\n| 1 | 2 | 3 | 4 |');
+    assert.match(html, /<th align="left">L<\/th>\n<th align="center">C<\/th>\n<th align="right">R<\/th>\n<th>-<\/th>/);
+    assert.match(html, /<td align="left">1<\/td>\n<td align="center">2<\/td>\n<td align="right">3<\/td>\n<td>4<\/td>/);
+  });
+
+  it(`when quotes and lists nest ${MAX_BLOCK_DEPTH} deep, then they render; one more and the body is refused as too complex`, () => {
+    const quotes = (depth: number): string => `${'> '.repeat(depth)}deep`;
+    const lists = (depth: number): string => Array.from({ length: depth }, (_, i) => `${'  '.repeat(i)}- level ${i + 1}`).join('\n');
+    assert.equal(renderMarkdown(quotes(MAX_BLOCK_DEPTH)).split('<blockquote>').length - 1, MAX_BLOCK_DEPTH);
+    assert.equal(renderMarkdown(lists(MAX_BLOCK_DEPTH)).split('<ul>').length - 1, MAX_BLOCK_DEPTH);
+    for (const body of [quotes(MAX_BLOCK_DEPTH + 1), lists(MAX_BLOCK_DEPTH + 1), '> '.repeat(10_000), '1. '.repeat(6_666)]) {
+      assert.throws(
+        () => renderMarkdown(body),
+        (err) => err instanceof AppError && err.code === 'body_too_complex' && /nests quotes or lists more than 20 levels/.test(err.message),
+      );
+    }
+  });
+
+  it(`when the body would render to more than ${HTML_MAX_BYTES / 1024} KiB of html, then it is refused as too complex`, () => {
+    const wideTable = `${'|a'.repeat(100)}|\n${'|-'.repeat(100)}|\n${'|\n'.repeat(9_000)}`.slice(0, 20_000);
+    assert.throws(
+      () => renderMarkdown(wideTable),
+      (err) => err instanceof AppError && err.code === 'body_too_complex' && /more than 256 KiB of HTML/.test(err.message),
+    );
+    // the most an ordinary body gets: every word an autolinked address
+    assert.ok(Buffer.byteLength(renderMarkdown('a@b.co '.repeat(2_857))) < HTML_MAX_BYTES);
   });
 
   it('when the body is empty, then the html is empty', () => {

@@ -12,6 +12,7 @@ import {
   createAuthGuard,
   createTokenRouter,
 } from '../../server/auth/index.js';
+import { createRenderer, type RendererOptions } from '../../server/domain/renderer.js';
 import { silentLogger } from '../../server/log/logger.js';
 import { createHealthRouter, createRestRouter, errorHandler, jsonBody, notFoundHandler } from '../../server/rest/index.js';
 import type { EventStore } from '../../server/store/event-store.js';
@@ -57,15 +58,19 @@ export function tickingClock(start = Date.parse('2030-01-01T00:00:00.000Z'), ste
 
 /**
  * Starts the REST layer over `store` with real auth (admin token + an editor token from the
- * in-memory token store) on 127.0.0.1.
+ * in-memory token store) and a real renderer (`render` tunes its limits) on 127.0.0.1.
  *
  * @example
  * const app = await startRestApp(store);
  * after(() => app.close());
  * const res = await app.call('POST', '/api/blogs', { token: app.editorToken, json: { title: 'Storm' } });
  */
-export async function startRestApp(store: EventStore, options: { now?: () => Date } = {}): Promise<RestApp> {
+export async function startRestApp(
+  store: EventStore,
+  options: { now?: () => Date; render?: Omit<RendererOptions, 'logger'> } = {},
+): Promise<RestApp> {
   const logger = silentLogger();
+  const renderer = createRenderer({ logger, ...options.render });
   const tokens = new MemoryTokenStore();
   const { token: editorToken } = await tokens.create(EDITOR_NAME, 'editor');
   const guard = createAuthGuard({
@@ -79,7 +84,7 @@ export async function startRestApp(store: EventStore, options: { now?: () => Dat
   app.use(createHealthRouter({ store }));
   app.use('/api', jsonBody());
   app.use('/api/tokens', createTokenRouter({ tokens, guard }));
-  app.use('/api', createRestRouter({ store, auth: guard, logger, now: options.now ?? tickingClock() }));
+  app.use('/api', createRestRouter({ store, auth: guard, logger, renderer, now: options.now ?? tickingClock() }));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
 
@@ -97,6 +102,7 @@ export async function startRestApp(store: EventStore, options: { now?: () => Dat
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+      await renderer.close();
     },
   };
 }
@@ -136,7 +142,7 @@ export async function call(baseUrl: string, method: string, path: string, option
  * expectError(res, 404, 'blog_not_found');
  */
 export function expectError(res: Reply, status: number, code: ApiErrorCode): void {
-  assert.equal(res.status, status, `expected ${status} ${code}, got ${res.status} ${JSON.stringify(res.body)}`);
+  assert.equal(res.status, status, `expected ${status} ${code}, got ${res.status} ${JSON.stringify(res.body).slice(0, 500)}`);
   const parsed = ApiErrorBody.safeParse(res.body);
   assert.ok(parsed.success, `not an error body: ${JSON.stringify(res.body)}`);
   assert.equal(parsed.data.error.code, code);
