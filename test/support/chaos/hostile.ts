@@ -13,7 +13,13 @@ const REACT_MS = 5_000;
 const FLOOD_REQUESTS = 500;
 const UNKNOWN_BLOGS = 100;
 
-/** Writes `bytes` on a bare TCP connection; resolves with the status line the server answered once it closed. */
+/** A refusal of bad input is a 4xx: a 2xx accepted it, a 5xx means it broke something. */
+function refused(status: number, what: string): string {
+  if (status < 400 || status >= 500) throw new Error(`${what} was answered ${status}, not a 4xx refusal`);
+  return `answered ${status}`;
+}
+
+/** Writes `bytes` on a bare TCP connection; resolves once the server closed it, with the status it answered (a 4xx or none). */
 function rawTcp(baseUrl: string, bytes: Buffer | string): Promise<string> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
@@ -29,7 +35,16 @@ function rawTcp(baseUrl: string, bytes: Buffer | string): Promise<string> {
     });
     socket.on('close', () => {
       clearTimeout(timer);
-      resolve(`closed${answer === '' ? '' : ` after "${answer.slice(0, answer.indexOf('\r\n'))}"`}`);
+      if (answer === '') {
+        resolve('closed');
+        return;
+      }
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1];
+      try {
+        resolve(`closed after ${refused(Number(status), 'the request')}`);
+      } catch (err) {
+        reject(err instanceof Error ? err : new Error(String(err)));
+      }
     });
     socket.write(bytes);
   });
@@ -116,13 +131,13 @@ export const HOSTILE_ACTS: readonly HostileAct[] = [
   },
   {
     name: 'an unknown Engine.IO version',
-    run: async (url) => `answered ${(await fetch(`${url}/socket.io/?EIO=9&transport=polling`)).status}`,
+    run: async (url) => refused((await fetch(`${url}/socket.io/?EIO=9&transport=polling`)).status, 'the handshake'),
   },
   {
     name: 'long-polling with a forged session id',
     run: async (url) => {
       const res = await fetch(`${url}/socket.io/?EIO=4&transport=polling&sid=forged`, { method: 'POST', body: '42["subscribe"]' });
-      return `answered ${res.status}`;
+      return refused(res.status, 'the POST');
     },
   },
   {
@@ -131,8 +146,11 @@ export const HOSTILE_ACTS: readonly HostileAct[] = [
       const open = await (await fetch(`${url}/socket.io/?EIO=4&transport=polling`)).text();
       const sid = /"sid":"([^"]+)"/.exec(open)?.[1];
       if (sid === undefined) throw new Error(`no session: ${open.slice(0, 80)}`);
-      const res = await fetch(`${url}/socket.io/?EIO=4&transport=polling&sid=${sid}`, { method: 'POST', body: `4${'x'.repeat(1024 * 1024)}` });
-      return `answered ${res.status}`;
+      const session = `${url}/socket.io/?EIO=4&transport=polling&sid=${sid}`;
+      const res = await fetch(session, { method: 'POST', body: `4${'x'.repeat(1024 * 1024)}` });
+      // Engine.IO's close packet, so the session does not wait for its heartbeat to end
+      await fetch(session, { method: 'POST', body: '1' });
+      return refused(res.status, 'the POST');
     },
   },
   closesOn('an unmasked WebSocket frame', () => encodeFrame(0x1, Buffer.from('40'), false), false),
