@@ -61,10 +61,12 @@ describe('chaos: a reader that stops reading while megabytes are published', { t
       addBlog({ blogId: heavyId, publisher: heavy, readers: [...beside, ...elsewhere] });
       const metricsBefore = await a.metrics();
 
-      heavy.start();
       let stopping: Promise<void> | undefined;
-      const watch = await watchSlowReader(slow, counter, a, WRITE_TIMEOUT_MS + CUT_SLACK_MS, (seen) => {
-        if (seen.heldBytes > STOP_PUBLISHING_HELD_BYTES && stopping === undefined) stopping = heavy.stop();
+      const watch = await watchSlowReader(slow, counter, a, WRITE_TIMEOUT_MS + CUT_SLACK_MS, {
+        stopped: () => heavy.start(),
+        look: (seen) => {
+          if (seen.heldBytes > STOP_PUBLISHING_HELD_BYTES && stopping === undefined) stopping = heavy.stop();
+        },
       });
       await heavy.stop();
       // Every instance caches a blog's recent events: the large entries (body and HTML, two bytes a

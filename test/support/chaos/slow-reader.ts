@@ -23,34 +23,39 @@ export interface SlowReaderWatch {
 }
 
 /**
- * More than one frame in flight between the reading reader's count and the kernel's: the instance
- * is holding bytes the kernel did not take, so its writes to the slow reader have stalled.
+ * More than a frame (a 20,000-character entry of three-byte characters is about 125 KB on the
+ * wire) that the kernel did not take: the instance holds it, its writes to the slow reader stalled.
  */
-const STALL_EVIDENCE_BYTES = 64 * 1024;
+const STALL_EVIDENCE_BYTES = 128 * 1024;
 /** A reader whose writes never stall (the publisher too slow to fill the kernel) is watched this long. */
 const WATCH_MAX_MS = 60_000;
 
 /**
- * Stops `slow` reading and watches its connection in the kernel's TCP table until the instance
- * closes its end (its socket leaves ESTABLISHED), or `giveUpAfterStallMs` after the writes stalled.
- * `counter` is a reader of the same blog on the same instance that keeps reading: its byte count is
- * what was broadcast. `look` is told what each look saw, e.g. to stop publishing once the instance
- * would hold far more than its limit.
+ * Stops `slow` reading, then calls `stopped` (to start publishing: every byte broadcast from here on
+ * is one the slow reader does not take), and watches its connection in the kernel's TCP table until
+ * the instance closes its end (its socket leaves ESTABLISHED), or `giveUpAfterStallMs` after the
+ * writes stalled. `counter` is a reader of the same blog on the same instance that keeps reading:
+ * its byte count is what was broadcast. `look` is told what each look saw, e.g. to stop publishing
+ * once the instance would hold far more than its limit.
  *
  * @example
- * const watch = await watchSlowReader(slow, counter, instance, 12_000, (seen) => seen.heldBytes > 4e6 && heavy.stop());
+ * const watch = await watchSlowReader(slow, counter, instance, 12_000, {
+ *   stopped: () => heavy.start(),
+ *   look: (seen) => seen.heldBytes > 4e6 && void heavy.stop(),
+ * });
  */
 export async function watchSlowReader(
   slow: RawWebSocket,
   counter: RawWebSocket,
   instance: ServiceProcess,
   giveUpAfterStallMs: number,
-  look: (seen: Readonly<SlowReaderWatch>) => void,
+  on: { stopped: () => void; look: (seen: Readonly<SlowReaderWatch>) => void },
 ): Promise<SlowReaderWatch> {
   const port = slow.localPort;
-  const startBytes = counter.bytesRead;
   slow.stopReading();
+  const startBytes = counter.bytesRead;
   const stoppedAt = Date.now();
+  on.stopped();
   const seen: SlowReaderWatch = {
     stalledAfterMs: undefined,
     cutAfterMs: undefined,
@@ -75,7 +80,7 @@ export async function watchSlowReader(
     seen.kernelBytes = (mine?.rxQueue ?? 0) + theirs.txQueue;
     seen.heldBytes = Math.max(0, seen.broadcastBytes - seen.kernelBytes);
     if (seen.stalledAfterMs === undefined && seen.heldBytes > STALL_EVIDENCE_BYTES) seen.stalledAfterMs = Date.now() - stoppedAt;
-    look(seen);
+    on.look(seen);
     await sleep(50);
   }
   return seen;
