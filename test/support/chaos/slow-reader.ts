@@ -52,6 +52,9 @@ export async function watchSlowReader(
   on: { stopped: () => void; look: (seen: Readonly<SlowReaderWatch>) => void },
 ): Promise<SlowReaderWatch> {
   const port = slow.localPort;
+  if (tcpSocket(instance.port, port)?.state !== 'ESTABLISHED') {
+    throw new Error(`the connection 127.0.0.1:${port} → :${instance.port} is not in /proc/net/tcp: cannot watch it`);
+  }
   slow.stopReading();
   const startBytes = counter.bytesRead;
   const stoppedAt = Date.now();
