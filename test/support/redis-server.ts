@@ -38,7 +38,14 @@ function assertRedisInstalled(): void {
   }
 }
 
-async function waitForPing(url: string, proc: ChildProcess, timeoutMs: number): Promise<void> {
+/**
+ * Resolves once the redis-server `proc` answers PING at `url` (a server loading its AOF answers
+ * LOADING until it is done); rejects when it exits or `timeoutMs` passes.
+ *
+ * @example
+ * await waitForPing(url, child, 10_000);
+ */
+export async function waitForPing(url: string, proc: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
