@@ -14,8 +14,20 @@ import { createMetrics, type Metrics } from './metrics/index.js';
 import { MemoryPresenceStore, Presence, RedisPresenceStore } from './presence/index.js';
 import { Relay } from './relay/index.js';
 import { createHealthRouter, createRestRouter, errorHandler, jsonBody, notFoundHandler } from './rest/index.js';
-import { FrameAdapter, readerHandler, releaseHandshakeRequests, roomOf, type ReaderServer } from './rooms/index.js';
+import {
+  DEFAULT_READER_LIMITS,
+  FrameAdapter,
+  SlowReaders,
+  countReaderDisconnects,
+  readerHandler,
+  releaseHandshakeRequests,
+  roomOf,
+  type ReaderLimits,
+  type ReaderServer,
+} from './rooms/index.js';
 import type { EventStore } from './store/event-store.js';
+
+export { DEFAULT_READER_LIMITS, type ReaderLimits };
 
 /** What the application runs on; tests pass their own (in-memory or a test Redis). */
 export interface AppComponents {
@@ -48,20 +60,12 @@ export interface AppComponents {
   rateLimits?: RateLimits;
 }
 
-export interface ReaderLimits {
-  /** Bytes waiting for one reader (Node's socket buffer plus Engine.IO's queue); default 1 MiB. */
-  bufferMaxBytes: number;
-  /** How long bytes may wait without the reader taking any; default 10 s. */
-  writeTimeoutMs: number;
-}
-
 export interface RateLimits {
   writesPerMinute: number;
   previewsPerMinute: number;
   failedAuthPerMinute: number;
 }
 
-export const DEFAULT_READER_LIMITS: ReaderLimits = { bufferMaxBytes: 1024 * 1024, writeTimeoutMs: 10_000 };
 export const DEFAULT_RATE_LIMITS: RateLimits = { writesPerMinute: 120, previewsPerMinute: 300, failedAuthPerMinute: 10 };
 
 export interface Application {
@@ -108,10 +112,18 @@ export function createApplication(httpServer: HttpServer, components: AppCompone
   app.use(errorHandler(logger));
   httpServer.on('request', app);
 
+  const readersLog = logger.child({ module: 'rooms' });
+  const slowReaders = new SlowReaders({ limits: components.readerLimits ?? DEFAULT_READER_LIMITS, metrics, logger });
   const io: ReaderServer = new Server(httpServer, {
     serveClient: false,
     // A room broadcast is framed once and written to every WebSocket reader as is.
-    adapter: FrameAdapter,
+    adapter: FrameAdapter.withHooks({
+      backedUp: (conn) => slowReaders.backedUp(conn),
+      delivered: (direct, viaEngine) => {
+        metrics.deliveries.inc('direct', direct);
+        metrics.deliveries.inc('engine', viaEngine);
+      },
+    }),
     // Readers only send small subscribe requests; anything bigger is not a reader.
     maxHttpBufferSize: 16 * 1024,
     perMessageDeflate: false,
@@ -120,6 +132,8 @@ export function createApplication(httpServer: HttpServer, components: AppCompone
   });
 
   releaseHandshakeRequests(io);
+  slowReaders.start(io.engine);
+  const disconnects = countReaderDisconnects(io, { metrics, wasCut: (conn) => slowReaders.wasCut(conn) });
 
   const relay = new Relay({
     store,
@@ -137,7 +151,7 @@ export function createApplication(httpServer: HttpServer, components: AppCompone
     },
   });
 
-  io.on('connection', readerHandler({ relay, store, logger: logger.child({ module: 'rooms' }) }));
+  io.on('connection', readerHandler({ relay, store, logger: readersLog, metrics }));
 
   const presence = new Presence({
     io,
@@ -168,6 +182,8 @@ export function createApplication(httpServer: HttpServer, components: AppCompone
       // Before the sockets go: withdraws this instance's reader counts from the other instances' totals.
       await presence.stop();
       relay.close();
+      slowReaders.stop();
+      disconnects.shuttingDown();
       io.disconnectSockets(true);
       // Not io.close(): that would also close the HTTP server, which the caller owns.
       io.engine.close();
