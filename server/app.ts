@@ -19,6 +19,7 @@ import {
   FrameAdapter,
   SlowReaders,
   countReaderDisconnects,
+  readerAdmission,
   readerHandler,
   releaseHandshakeRequests,
   roomOf,
@@ -114,6 +115,13 @@ export function createApplication(httpServer: HttpServer, components: AppCompone
 
   const readersLog = logger.child({ module: 'rooms' });
   const slowReaders = new SlowReaders({ limits: components.readerLimits ?? DEFAULT_READER_LIMITS, metrics, logger });
+  const admission = readerAdmission({
+    origins: components.readerOrigins,
+    publicUrl: components.publicUrl,
+    maxConnectionsPerAddress: components.maxConnectionsPerIp,
+    trustProxy: components.trustProxy,
+    metrics,
+  });
   const io: ReaderServer = new Server(httpServer, {
     serveClient: false,
     // A room broadcast is framed once and written to every WebSocket reader as is.
@@ -124,6 +132,8 @@ export function createApplication(httpServer: HttpServer, components: AppCompone
         metrics.deliveries.inc('engine', viaEngine);
       },
     }),
+    allowRequest: admission.allowRequest,
+    cors: admission.cors,
     // Readers only send small subscribe requests; anything bigger is not a reader.
     maxHttpBufferSize: 16 * 1024,
     perMessageDeflate: false,
@@ -131,6 +141,8 @@ export function createApplication(httpServer: HttpServer, components: AppCompone
     pingTimeout: 20_000,
   });
 
+  // Before the handshake request is let go: the per-address count reads the address there.
+  admission.track(io.engine);
   releaseHandshakeRequests(io);
   slowReaders.start(io.engine);
   const disconnects = countReaderDisconnects(io, { metrics, wasCut: (conn) => slowReaders.wasCut(conn) });

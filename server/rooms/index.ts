@@ -6,3 +6,4 @@ export { textFrame } from './ws-frame.js';
 export { releaseHandshakeRequests } from './lean-connections.js';
 export { SlowReaders, DEFAULT_READER_LIMITS, type ReaderLimits } from './slow-readers.js';
 export { countReaderDisconnects, readerDisconnectReason } from './disconnect-reasons.js';
+export { readerAdmission, clientAddress } from './admission.js';
