@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Socket } from 'socket.io-client';
 import { readerDisconnectReason } from '../../server/rooms/index.js';
 import { LIMITS, type SubscribeAck } from '../../shared/index.js';
-import { createBlog } from '../support/api.js';
+import { createBlog, postEntry } from '../support/api.js';
 import { eventually } from '../support/eventually.js';
 import { startInstance, type TestInstance } from '../support/instance.js';
 import { countsBy } from '../support/metrics.js';
@@ -115,6 +115,27 @@ describe('socket metrics: rejected requests and disconnects by reason', () => {
     const delta = Object.fromEntries(Object.keys(now).map((reason) => [reason, now[reason]! - (before[reason] ?? 0)]));
     assert.deepEqual(delta, { client: 1, heartbeat: 0, transport: 1, slow_reader: 0, limit: 2, shutdown: 0, server: 1 });
     assert.equal((await rejections()).oversized! - rejectedBefore.oversized!, 1, 'the oversized message is a rejected event too');
+  });
+
+  it('when an entry is broadcast to a WebSocket and a long-polling reader, then each delivery is counted by its path', async () => {
+    const deliveries = (): Promise<Record<string, number>> =>
+      countsBy(server.application.metrics.registry, 'liveblog_deliveries_total', 'path');
+    const onWebSocket = await connectRaw(server.url);
+    assert.ok((await subscribeRaw(onWebSocket, { blogId: 'counted' })).ok);
+    const onPolling = await openRawPolling(server.url);
+    assert.equal(await onPolling.send('420["subscribe",{"blogId":"counted"}]'), 200);
+    await onPolling.poll();
+    const before = await deliveries();
+    const arrived = new Promise((resolve) => onWebSocket.once('update', resolve));
+    await postEntry(server.url, server.adminToken, 'counted', 'Counted once per reader');
+    await arrived;
+    const after = await deliveries();
+    // a reader-count broadcast may go to both readers meanwhile: each path counts the same
+    const direct = after.direct! - before.direct!;
+    assert.ok(direct >= 1, 'the WebSocket reader got the entry as a direct frame');
+    assert.equal(after.engine! - before.engine!, direct, 'the long-polling reader got as many through Engine.IO');
+    onWebSocket.disconnect();
+    await onPolling.send('1');
   });
 
   it('when the instance shuts down, then its readers are counted as disconnected by the shutdown', async () => {
