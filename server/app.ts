@@ -15,8 +15,21 @@ import { createMetrics, type Metrics } from './metrics/index.js';
 import { MemoryPresenceStore, Presence, RedisPresenceStore } from './presence/index.js';
 import { Relay } from './relay/index.js';
 import { createHealthRouter, createRestRouter, errorHandler, jsonBody, notFoundHandler } from './rest/index.js';
-import { FrameAdapter, readerHandler, releaseHandshakeRequests, roomOf, type ReaderServer } from './rooms/index.js';
+import {
+  DEFAULT_READER_LIMITS,
+  FrameAdapter,
+  SlowReaders,
+  countReaderDisconnects,
+  readerAdmission,
+  readerHandler,
+  releaseHandshakeRequests,
+  roomOf,
+  type ReaderLimits,
+  type ReaderServer,
+} from './rooms/index.js';
 import type { EventStore } from './store/event-store.js';
+
+export { DEFAULT_READER_LIMITS, type ReaderLimits };
 
 /** What the application runs on; tests pass their own (in-memory or a test Redis). */
 export interface AppComponents {
@@ -49,20 +62,12 @@ export interface AppComponents {
   rateLimits?: RateLimits;
 }
 
-export interface ReaderLimits {
-  /** Bytes waiting for one reader (Node's socket buffer plus Engine.IO's queue); default 1 MiB. */
-  bufferMaxBytes: number;
-  /** How long bytes may wait without the reader taking any; default 10 s. */
-  writeTimeoutMs: number;
-}
-
 export interface RateLimits {
   writesPerMinute: number;
   previewsPerMinute: number;
   failedAuthPerMinute: number;
 }
 
-export const DEFAULT_READER_LIMITS: ReaderLimits = { bufferMaxBytes: 1024 * 1024, writeTimeoutMs: 10_000 };
 export const DEFAULT_RATE_LIMITS: RateLimits = { writesPerMinute: 120, previewsPerMinute: 300, failedAuthPerMinute: 10 };
 
 export interface Application {
@@ -111,10 +116,27 @@ export function createApplication(httpServer: HttpServer, components: AppCompone
   app.use(errorHandler(logger));
   httpServer.on('request', app);
 
+  const readersLog = logger.child({ module: 'rooms' });
+  const slowReaders = new SlowReaders({ limits: components.readerLimits ?? DEFAULT_READER_LIMITS, metrics, logger });
+  const admission = readerAdmission({
+    origins: components.readerOrigins,
+    publicUrl: components.publicUrl,
+    maxConnectionsPerAddress: components.maxConnectionsPerIp,
+    trustProxy: components.trustProxy,
+    metrics,
+  });
   const io: ReaderServer = new Server(httpServer, {
     serveClient: false,
     // A room broadcast is framed once and written to every WebSocket reader as is.
-    adapter: FrameAdapter,
+    adapter: FrameAdapter.withHooks({
+      backedUp: (conn) => slowReaders.backedUp(conn),
+      delivered: (direct, viaEngine) => {
+        metrics.deliveries.inc('direct', direct);
+        metrics.deliveries.inc('engine', viaEngine);
+      },
+    }),
+    allowRequest: admission.allowRequest,
+    cors: admission.cors,
     // Readers only send small subscribe requests; anything bigger is not a reader.
     maxHttpBufferSize: 16 * 1024,
     perMessageDeflate: false,
@@ -122,8 +144,12 @@ export function createApplication(httpServer: HttpServer, components: AppCompone
     pingTimeout: 20_000,
   });
 
+  // Before the handshake request is let go: the per-address count reads the address there.
+  admission.track(io.engine);
   releaseHandshakeRequests(io);
   io.engine.on('connection', () => metrics.readerConnections.inc());
+  slowReaders.start(io.engine);
+  const disconnects = countReaderDisconnects(io, { metrics, wasCut: (conn) => slowReaders.wasCut(conn) });
 
   const relay = new Relay({
     store,
@@ -141,7 +167,7 @@ export function createApplication(httpServer: HttpServer, components: AppCompone
     },
   });
 
-  io.on('connection', readerHandler({ relay, store, logger: logger.child({ module: 'rooms' }) }));
+  io.on('connection', readerHandler({ relay, store, logger: readersLog, metrics }));
 
   const presence = new Presence({
     io,
@@ -172,6 +198,8 @@ export function createApplication(httpServer: HttpServer, components: AppCompone
       // Before the sockets go: withdraws this instance's reader counts from the other instances' totals.
       await presence.stop();
       relay.close();
+      slowReaders.stop();
+      disconnects.shuttingDown();
       io.disconnectSockets(true);
       // Not io.close(): that would also close the HTTP server, which the caller owns.
       io.engine.close();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_READER_LIMITS } from '../rooms/slow-readers.js';
 
 const Port = z.coerce.number().int().min(0).max(65535);
 
@@ -35,8 +36,8 @@ export const ConfigSchema = z
     NODE_ENV: z.string().optional(),
     METRICS_PORT: Port.optional(),
     METRICS_HOST: z.string().min(1).optional(),
-    READER_BUFFER_MAX_BYTES: z.coerce.number().int().min(16 * 1024).max(1024 * 1024 * 1024).default(1024 * 1024),
-    READER_WRITE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(10_000),
+    READER_BUFFER_MAX_BYTES: z.coerce.number().int().min(16 * 1024).max(1024 * 1024 * 1024).default(DEFAULT_READER_LIMITS.bufferMaxBytes),
+    READER_WRITE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(DEFAULT_READER_LIMITS.writeTimeoutMs),
     READER_ORIGINS: OriginList.optional(),
     MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).optional(),
     RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),

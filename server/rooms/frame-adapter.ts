@@ -1,14 +1,7 @@
-import type { Duplex } from 'node:stream';
+import type { Socket as TcpSocket } from 'node:net';
 import { Adapter, type BroadcastOptions } from 'socket.io-adapter';
+import { openTcpOf, type EngineConnection } from './engine-connection.js';
 import { textFrame } from './ws-frame.js';
-
-/** The parts of an Engine.IO connection the fast path looks at (engine.io 6 names them so). */
-interface EngineConnection {
-  readyState: string;
-  upgrading: boolean;
-  writeBuffer: unknown[];
-  transport: { name: string; writable: boolean; socket?: { readyState: number; _socket?: Duplex } };
-}
 
 /** The parts of a Socket.IO socket a broadcast touches. */
 interface BroadcastSocket {
@@ -17,31 +10,29 @@ interface BroadcastSocket {
   notifyOutgoingListeners?: (packet: unknown) => void;
 }
 
-/** ws's `WebSocket.OPEN`. */
-const WS_OPEN = 1;
-
 interface EncodedPacket {
   nsp?: string;
+}
+
+/** What the application learns from each room broadcast. */
+export interface BroadcastHooks {
+  /** A write left something waiting for this connection: a reader not keeping up (rare, so checked further). */
+  backedUp?(conn: EngineConnection): void;
+  /** How many readers got the broadcast as a direct frame and how many through Engine.IO. */
+  delivered?(direct: number, viaEngine: number): void;
 }
 
 /**
  * Writes a frame straight to the reader's TCP socket when nothing else of this connection is
  * waiting to be sent, so the frame cannot overtake an earlier packet (a subscribe answer, say).
- * Returns false when the connection must take Socket.IO's own path (long-polling, an upgrade
- * in progress, packets queued in Engine.IO).
+ * Returns the socket written to, or undefined when the connection must take Socket.IO's own
+ * path (long-polling, an upgrade in progress, packets queued in Engine.IO).
  */
-function writeFrame(conn: EngineConnection, frame: Buffer): boolean {
-  if (conn.readyState !== 'open' || conn.upgrading || conn.writeBuffer.length > 0) return false;
-  const transport = conn.transport;
-  if (transport.name !== 'websocket' || !transport.writable) return false;
-  const ws = transport.socket;
-  // Once ws has sent or answered a Close frame no data frame may follow (RFC 6455 §5.5.1).
-  if (ws === undefined || ws.readyState !== WS_OPEN) return false;
-  // ws keeps the upgraded TCP socket as `_socket`; Engine.IO itself reaches into ws the same way.
-  const tcp = ws._socket;
-  if (tcp === undefined || !tcp.writable) return false;
-  tcp.write(frame);
-  return true;
+function writeFrame(conn: EngineConnection, frame: Buffer): TcpSocket | undefined {
+  if (conn.readyState !== 'open' || conn.upgrading || conn.writeBuffer.length > 0 || !conn.transport.writable) return undefined;
+  const tcp = openTcpOf(conn);
+  tcp?.write(frame);
+  return tcp;
 }
 
 /**
@@ -52,8 +43,19 @@ function writeFrame(conn: EngineConnection, frame: Buffer): boolean {
  *
  * @example
  * const io = new Server(httpServer, { adapter: FrameAdapter, perMessageDeflate: false });
+ * // or, to learn of readers falling behind and count deliveries:
+ * const io = new Server(httpServer, { adapter: FrameAdapter.withHooks({ backedUp, delivered }), perMessageDeflate: false });
  */
 export class FrameAdapter extends Adapter {
+  /** The adapter class to give Socket.IO (it constructs one per namespace), calling `hooks` on each broadcast. */
+  static withHooks(hooks: BroadcastHooks): typeof FrameAdapter {
+    return class extends FrameAdapter {
+      constructor(nsp: ConstructorParameters<typeof Adapter>[0]) {
+        super(nsp, hooks);
+      }
+    };
+  }
+
   /**
    * Each room's connected sockets as an array, made on the first broadcast after a join or a
    * leave: a broadcast to 10,000 readers then walks an array instead of looking every socket
@@ -67,6 +69,13 @@ export class FrameAdapter extends Adapter {
    * delivery moves to the second count: slower, never lost. Tests watch the first.
    */
   readonly deliveries = { direct: 0, viaEngine: 0 };
+
+  constructor(
+    nsp: ConstructorParameters<typeof Adapter>[0],
+    private readonly hooks: BroadcastHooks = {},
+  ) {
+    super(nsp);
+  }
 
   override addAll(id: string, rooms: Set<string>): void {
     for (const room of rooms) this.members.delete(room);
@@ -101,15 +110,26 @@ export class FrameAdapter extends Adapter {
     const frame = textFrame(Buffer.from(`4${text}`));
     const packetOpts = { preEncoded: true };
     const [room] = opts.rooms;
+    const hooks = this.hooks;
+    let direct = 0;
+    let viaEngine = 0;
     for (const socket of this.membersOf(room!)) {
       socket.notifyOutgoingListeners?.(packet);
-      if (writeFrame(socket.conn, frame)) {
-        this.deliveries.direct += 1;
+      const conn = socket.conn;
+      const tcp = writeFrame(conn, frame);
+      if (tcp !== undefined) {
+        direct += 1;
+        // Zero unless the kernel refused part of the frame: only a reader falling behind costs more.
+        if (tcp.writableLength !== 0) hooks.backedUp?.(conn);
       } else {
-        this.deliveries.viaEngine += 1;
+        viaEngine += 1;
         socket.client.writeToEngine(encoded, packetOpts);
+        if (conn.writeBuffer.length !== 0) hooks.backedUp?.(conn);
       }
     }
+    this.deliveries.direct += direct;
+    this.deliveries.viaEngine += viaEngine;
+    hooks.delivered?.(direct, viaEngine);
   }
 
   private membersOf(room: string): BroadcastSocket[] {

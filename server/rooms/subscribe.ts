@@ -8,6 +8,7 @@ import {
 } from '../../shared/index.js';
 import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../log/logger.js';
+import type { Metrics } from '../metrics/index.js';
 import type { BlogFeed, Relay } from '../relay/index.js';
 import type { EventStore } from '../store/event-store.js';
 import type { ReaderSocket } from './reader-socket.js';
@@ -25,6 +26,7 @@ export interface SubscribeDeps {
   relay: Relay;
   store: EventStore;
   logger: Logger;
+  metrics: Metrics;
 }
 
 type Ack = (response: SubscribeAck) => void;
@@ -63,18 +65,30 @@ export function readerHandler(deps: SubscribeDeps): (socket: ReaderSocket) => vo
   };
 
   function onSubscribe(this: ReaderSocket, raw: unknown, ack: unknown): void {
+    // `emit('subscribe', ack)`: the ack came without a request.
+    if (typeof raw === 'function' && ack === undefined) {
+      deps.metrics.socketRejections.inc('invalid_request');
+      (raw as Ack)(fail('invalid_request', 'invalid subscribe request: (payload)'));
+      return;
+    }
     // Without an ack function nobody could receive the answer: drop the request.
-    if (typeof ack !== 'function') return;
+    if (typeof ack !== 'function') {
+      deps.metrics.socketRejections.inc('no_ack');
+      return;
+    }
     const reply = ack as Ack;
     enqueue(
       this,
       () => subscribe(this, raw, reply, deps),
-      () => reply(fail('rate_limited', 'too many requests in flight on this connection')),
+      () => {
+        deps.metrics.socketRejections.inc('queue_full');
+        reply(fail('rate_limited', 'too many requests in flight on this connection'));
+      },
     );
   }
 
   function onUnsubscribe(this: ReaderSocket, raw: unknown): void {
-    enqueue(this, async () => unsubscribe(this, raw, deps), () => {});
+    enqueue(this, async () => unsubscribe(this, raw, deps), () => deps.metrics.socketRejections.inc('queue_full'));
   }
 
   function onDisconnect(this: ReaderSocket): void {
@@ -106,7 +120,10 @@ function forget(socket: ReaderSocket, blogId: BlogId): boolean {
 
 function unsubscribe(socket: ReaderSocket, raw: unknown, deps: SubscribeDeps): void {
   const parsed = UnsubscribeRequest.safeParse(raw);
-  if (!parsed.success) return;
+  if (!parsed.success) {
+    deps.metrics.socketRejections.inc('invalid_request');
+    return;
+  }
   const { blogId } = parsed.data;
   if (!forget(socket, blogId)) return;
   void socket.leave(roomOf(blogId));
@@ -116,6 +133,7 @@ function unsubscribe(socket: ReaderSocket, raw: unknown, deps: SubscribeDeps): v
 async function subscribe(socket: ReaderSocket, raw: unknown, ack: Ack, deps: SubscribeDeps): Promise<void> {
   const parsed = SubscribeRequest.safeParse(raw);
   if (!parsed.success) {
+    deps.metrics.socketRejections.inc('invalid_request');
     const fields = parsed.error.issues.map((i) => i.path.join('.') || '(payload)').join(', ');
     ack(fail('invalid_request', `invalid subscribe request: ${fields}`));
     return;
@@ -124,6 +142,7 @@ async function subscribe(socket: ReaderSocket, raw: unknown, ack: Ack, deps: Sub
   const { blogId } = request;
   const held = holds(socket, blogId);
   if (!held && socket.data.blogs.length >= LIMITS.subscriptionsPerSocket) {
+    deps.metrics.socketRejections.inc('too_many_subscriptions');
     ack(fail('too_many_subscriptions', `at most ${LIMITS.subscriptionsPerSocket} blogs per connection`));
     return;
   }

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Socket } from 'socket.io-client';
-import { LIMITS } from '../../shared/index.js';
+import { LIMITS, type SubscribeAck } from '../../shared/index.js';
 import { createBlog, postEntry } from '../support/api.js';
 import { startInstance, type TestInstance } from '../support/instance.js';
 import { connectRaw, subscribeRaw } from '../support/raw-socket.js';
@@ -39,6 +39,15 @@ describe('reader payloads the server must survive', () => {
       assert.match(!ack.ok ? ack.error.message : '', /invalid subscribe request/);
     }
     assert.ok(socket.connected, 'bad requests do not cost the connection');
+    socket.disconnect();
+  });
+
+  it('when subscribe is sent with only an ack function, then the ack says invalid_request instead of never coming', async () => {
+    const socket = await connectRaw(server.url);
+    // socket.emit('subscribe', ack): the payload IS the ack function
+    const ack = (await (socket as unknown as Socket).timeout(5_000).emitWithAck('subscribe')) as SubscribeAck;
+    assert.deepEqual(ack, { ok: false, error: { code: 'invalid_request', message: 'invalid subscribe request: (payload)' } });
+    assert.ok(socket.connected);
     socket.disconnect();
   });
 
