@@ -211,7 +211,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}) {
     redisErrors: closedCounter(
       {
         name: 'liveblog_redis_command_errors_total',
-        help: 'Redis commands that failed: timed out (outcome unknown), connection down (not sent), or refused by Redis (reply).',
+        help: 'Redis commands of the store and token store that failed: timed out (a write may still run), connection down or broken mid-command, or refused by Redis with an error reply.',
         registers,
       },
       'kind',
