@@ -3,7 +3,7 @@ import type { Server as HttpServer } from 'node:http';
 import express, { type Express } from 'express';
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
-import { createAuthGuard, createTokenRouter, FailedAuthLimiter, type TokenStore } from './auth/index.js';
+import { createAuthGuard, createRequestLimits, createTokenRouter, type RateLimits, type TokenStore } from './auth/index.js';
 import type { Authenticator } from './auth/principal.js';
 import type { EventBus } from './bus/event-bus.js';
 import { createConsoleRouter, createPreviewRouter } from './console/index.js';
@@ -55,11 +55,7 @@ export interface ReaderLimits {
   writeTimeoutMs: number;
 }
 
-export interface RateLimits {
-  writesPerMinute: number;
-  previewsPerMinute: number;
-  failedAuthPerMinute: number;
-}
+export type { RateLimits };
 
 export const DEFAULT_READER_LIMITS: ReaderLimits = { bufferMaxBytes: 1024 * 1024, writeTimeoutMs: 10_000 };
 export const DEFAULT_RATE_LIMITS: RateLimits = { writesPerMinute: 120, previewsPerMinute: 300, failedAuthPerMinute: 10 };
@@ -90,17 +86,14 @@ export function createApplication(httpServer: HttpServer, components: AppCompone
   app.disable('x-powered-by');
   app.set('trust proxy', components.trustProxy ?? false);
 
-  const guard = createAuthGuard({
-    authenticator: components.authenticator,
-    limiter: new FailedAuthLimiter({ maxFailures: 10, windowMs: 60_000 }),
-    logger,
-  });
+  const limits = createRequestLimits({ rateLimits: components.rateLimits ?? DEFAULT_RATE_LIMITS, redis: components.redis, metrics, logger });
+  const guard = createAuthGuard({ authenticator: components.authenticator, limiter: limits.failedAuth, metrics, logger });
 
   app.use(createHealthRouter({ store }));
   app.use('/api', jsonBody());
   app.use('/api/tokens', createTokenRouter({ tokens: components.tokens, guard, logger }));
-  app.use('/api', createPreviewRouter({ requireEditor: guard.requireEditor, logger }));
-  app.use('/api', createRestRouter({ store, auth: guard, logger }));
+  app.use('/api', createPreviewRouter({ requireEditor: guard.requireEditor, limit: limits.previews, logger }));
+  app.use('/api', createRestRouter({ store, auth: guard, limitWrites: limits.writes, logger }));
   app.use(createFeedRouter({ store, publicUrl: components.publicUrl }));
   app.use(createConsoleRouter({ logger, assetsDir: components.assetsDir }));
   app.use(createPageRouter({ store, logger, assetsDir: components.assetsDir, publicUrl: components.publicUrl }));

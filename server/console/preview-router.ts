@@ -8,6 +8,8 @@ import { PreviewRequest, type PreviewResult } from '../../shared/protocol/previe
 export interface PreviewRouterDeps {
   /** The auth guard's editor check: a preview is part of writing, and doubles as the console's token check. */
   requireEditor: RequestHandler;
+  /** The per-token preview limit, after `requireEditor`. */
+  limit: RequestHandler;
   logger: Logger;
 }
 
@@ -18,12 +20,12 @@ export interface PreviewRouterDeps {
  *
  * @example
  * app.use('/api', jsonBody());
- * app.use('/api', createPreviewRouter({ requireEditor: guard.requireEditor, logger }));
+ * app.use('/api', createPreviewRouter({ requireEditor: guard.requireEditor, limit: limits.previews, logger }));
  */
 export function createPreviewRouter(deps: PreviewRouterDeps): Router {
   const log = deps.logger.child({ module: 'preview' });
   const router = Router();
-  router.post('/preview', deps.requireEditor, (req, res) => {
+  router.post('/preview', deps.requireEditor, deps.limit, (req, res) => {
     const { body } = bodyOf(req, PreviewRequest);
     const principal = principalOf(res);
     log.debug({ by: principal.name, chars: body.length }, 'preview rendered');

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { RateLimitName as RateLimitNames } from '../../shared/errors.js';
 
 /**
  * Every label value is from a closed set: no blog ids, token ids or addresses, so the number
@@ -18,7 +19,7 @@ const SOCKET_REJECTIONS = [
   'origin',
   'connection_limit',
 ] as const;
-const RATE_LIMITS = ['writes', 'previews', 'failed_auth'] as const;
+const RATE_LIMITS = RateLimitNames.options;
 const REDIS_ERROR_KINDS = ['timeout', 'connection', 'reply'] as const;
 const RENDER_REFUSALS = ['timeout', 'crashed'] as const;
 
