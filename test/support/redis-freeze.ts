@@ -1,3 +1,4 @@
+import type { Metrics } from '../../server/metrics/index.js';
 import type { TestRedis } from './redis-server.js';
 
 /**
@@ -24,4 +25,27 @@ export async function freezeRedis(redis: TestRedis): Promise<() => Promise<void>
       // already gone (killed by close()): nothing to resume
     }
   };
+}
+
+/**
+ * Waits until `metrics` counts one more timed-out store command than when called (call it right
+ * after sending; a command takes 2 s to time out): a write answered 504 `store_timeout` is then on
+ * its way to its client. Lets a test thaw Redis right after the first 504, so the client's retry
+ * meets a running Redis without the test guessing at durations.
+ *
+ * @example
+ * const thaw = await freezeRedis(redis);
+ * const posting = runCli(['post', 'storm', 'text'], { env });
+ * await storeTimedOut(server.application.metrics);
+ * await thaw();
+ */
+export async function storeTimedOut(metrics: Metrics, waitMs = 30_000): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  const timeouts = async (): Promise<number> => (await metrics.redisErrors.counter.get()).values.find((v) => v.labels.kind === 'timeout')?.value ?? 0;
+  const before = await timeouts();
+  for (;;) {
+    if ((await timeouts()) > before) return;
+    if (Date.now() > deadline) throw new Error(`no store command timed out within ${waitMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
