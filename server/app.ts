@@ -8,12 +8,12 @@ import type { Authenticator } from './auth/principal.js';
 import type { EventBus } from './bus/event-bus.js';
 import { createConsoleRouter, createPreviewRouter } from './console/index.js';
 import { createFeedRouter } from './feeds/index.js';
-import { createPageRouter } from './pages/index.js';
+import { createPageRouter, securityHeaders } from './pages/index.js';
 import type { Logger } from './log/logger.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { MemoryPresenceStore, Presence, RedisPresenceStore } from './presence/index.js';
 import { Relay } from './relay/index.js';
-import { createHealthRouter, createRestRouter, errorHandler, jsonBody, notFoundHandler } from './rest/index.js';
+import { createHealthRouter, createRestRouter, errorHandler, httpMetrics, jsonBody, notFoundHandler, queryText } from './rest/index.js';
 import { FrameAdapter, readerHandler, releaseHandshakeRequests, roomOf, type ReaderServer } from './rooms/index.js';
 import type { EventStore } from './store/event-store.js';
 
@@ -85,12 +85,14 @@ export function createApplication(httpServer: HttpServer, components: AppCompone
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', components.trustProxy ?? false);
+  app.use(securityHeaders());
+  app.use(httpMetrics(app, metrics));
 
   const limits = createRequestLimits({ rateLimits: components.rateLimits ?? DEFAULT_RATE_LIMITS, redis: components.redis, metrics, logger });
   const guard = createAuthGuard({ authenticator: components.authenticator, limiter: limits.failedAuth, metrics, logger });
 
   app.use(createHealthRouter({ store }));
-  app.use('/api', jsonBody());
+  app.use('/api', queryText, jsonBody());
   app.use('/api/tokens', createTokenRouter({ tokens: components.tokens, guard, logger }));
   app.use('/api', createPreviewRouter({ requireEditor: guard.requireEditor, limit: limits.previews, logger }));
   app.use('/api', createRestRouter({ store, auth: guard, limitWrites: limits.writes, logger }));
