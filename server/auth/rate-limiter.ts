@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RLWrapperTimeouts, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RateLimitName } from '../../shared/errors.js';
 import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../log/logger.js';
@@ -21,6 +21,13 @@ export interface RateLimits {
 export const RATE_LIMIT_KEY_PREFIX = 'lb:rl';
 
 const WINDOW_SECONDS = 60;
+
+/**
+ * How long a request waits for Redis to count it before this instance counts it in memory. Far
+ * above a healthy answer (well under a millisecond), far below the 2 s command timeout: a stalled
+ * Redis must not add seconds to every write on top of the write's own timeout.
+ */
+export const LIMIT_ANSWER_TIMEOUT_MS = 300;
 
 /** The outcome of counting one request against a limit. */
 export type LimitVerdict =
@@ -43,9 +50,10 @@ export interface Limiter {
 /**
  * A limit shared by every instance through Redis when `redis` is given (rate-limiter-flexible's
  * RateLimiterRedis: one atomic INCR-with-expiry script per request), else counted in this process.
- * While Redis cannot answer, each instance counts in its own memory instead (the library's
- * insurance limiter): the limit then holds per instance rather than not at all. A key that is over
- * its limit is remembered locally until its window ends, so a flood costs Redis nothing.
+ * While Redis does not answer within `LIMIT_ANSWER_TIMEOUT_MS` (down, stalled), each instance counts
+ * in its own memory instead (the library's insurance limiter): the limit then holds per instance
+ * rather than not at all. A key that is over its limit is remembered locally until its window
+ * ends, so a flood costs Redis nothing.
  *
  * @example
  * const writes = createLimiter('writes', 120, redis);
@@ -53,16 +61,14 @@ export interface Limiter {
 export function createLimiter(name: RateLimitName, perMinute: number, redis?: Redis): Limiter {
   const keyPrefix = `${RATE_LIMIT_KEY_PREFIX}:${name}`;
   const memory = new RateLimiterMemory({ keyPrefix, points: perMinute, duration: WINDOW_SECONDS });
-  const limiter: RateLimiterAbstract =
+  // the insurance sits on the wrapper only: a Redis answer that comes too late is dropped, not counted twice
+  const limiter =
     redis === undefined
       ? memory
-      : new RateLimiterRedis({
-          storeClient: redis,
-          keyPrefix,
-          points: perMinute,
-          duration: WINDOW_SECONDS,
+      : new RLWrapperTimeouts({
+          limiter: new RateLimiterRedis({ storeClient: redis, keyPrefix, points: perMinute, duration: WINDOW_SECONDS, inMemoryBlockOnConsumed: perMinute + 1 }),
+          timeoutMs: LIMIT_ANSWER_TIMEOUT_MS,
           insuranceLimiter: memory,
-          inMemoryBlockOnConsumed: perMinute + 1,
         });
   return {
     name,

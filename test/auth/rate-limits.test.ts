@@ -6,6 +6,7 @@ import { MemoryTokenStore, createLimiter } from '../../server/auth/index.js';
 import { makeToken } from '../cli/support.js';
 import { call, createBlog, type ApiResponse } from '../support/api.js';
 import { startInstance, type TestInstance } from '../support/instance.js';
+import { freezeRedis } from '../support/redis-freeze.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
 import { ADMIN_ROUTE, ADMIN_TOKEN, EDITOR_ROUTE, issueToken, startAuthApp, type AuthApp } from './support.js';
 
@@ -144,6 +145,19 @@ describe('rate limits shared by two instances through Redis', () => {
     const text = await a.application.metrics.registry.getSingleMetricAsString('liveblog_rate_limited_total');
     assert.match(text, /liveblog_rate_limited_total\{limit="writes"\} [1-9]/);
     assert.match(text, /liveblog_rate_limited_total\{limit="failed_auth"\} [1-9]/);
+  });
+
+  test('when Redis is frozen, then an instance counts in its own memory instead of waiting for it', async () => {
+    const thaw = await freezeRedis(redis);
+    try {
+      for (let i = 0; i < 3; i += 1) {
+        const res = await call(b.url, 'POST', '/api/preview', { token: b.adminToken, body: { body: `frozen ${i}` } });
+        assert.equal(res.status, 200, `preview ${i + 1}`);
+      }
+      assertLimited(await call(b.url, 'POST', '/api/preview', { token: b.adminToken, body: { body: 'frozen 4' } }), 'previews');
+    } finally {
+      await thaw();
+    }
   });
 
   test('when Redis is down, then each instance keeps limiting in its own memory', async () => {
