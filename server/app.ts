@@ -86,7 +86,7 @@ export function createApplication(httpServer: HttpServer, components: AppCompone
   app.disable('x-powered-by');
   app.set('trust proxy', components.trustProxy ?? false);
   app.use(securityHeaders());
-  app.use(httpMetrics(app, metrics));
+  app.use(httpMetrics(app, { metrics, logger }));
 
   const limits = createRequestLimits({ rateLimits: components.rateLimits ?? DEFAULT_RATE_LIMITS, redis: components.redis, metrics, logger });
   const guard = createAuthGuard({ authenticator: components.authenticator, limiter: limits.failedAuth, metrics, logger });

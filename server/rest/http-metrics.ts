@@ -1,6 +1,7 @@
 import type { Express, RequestHandler } from 'express';
+import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/index.js';
-import { routeTable } from './route-table.js';
+import { routeTable, type RouteTable } from './route-table.js';
 
 /** Methods the service answers; anything else a client invents is counted as `other`. */
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -15,14 +16,21 @@ export const UNMATCHED = 'unmatched';
  * random paths adds no series. Mount it first; the route table is read once all routes exist.
  *
  * @example
- * app.use(httpMetrics(app, metrics));
+ * app.use(httpMetrics(app, { metrics, logger }));
  */
-export function httpMetrics(app: Express, metrics: Pick<Metrics, 'httpDuration'>): RequestHandler {
+export function httpMetrics(app: Express, deps: { metrics: Pick<Metrics, 'httpDuration'>; logger: Logger }): RequestHandler {
+  const { metrics } = deps;
   let patterns: Map<object, string> | undefined;
   let mounts: Set<string> | undefined;
   const routeOf = (route: unknown, baseUrl: string): string => {
     if (patterns === undefined || mounts === undefined) {
-      const table = routeTable(app);
+      let table: RouteTable = { routes: [], mounts: [] };
+      try {
+        table = routeTable(app);
+      } catch (err) {
+        // an Express upgrade changed its router: count every request, unlabelled, rather than crash
+        deps.logger.child({ module: 'http-metrics' }).error({ err }, "cannot read Express' route table; HTTP metrics label every request unmatched");
+      }
       patterns = new Map(table.routes.map((r) => [r.route, r.pattern]));
       mounts = new Set(table.mounts);
     }
