@@ -84,6 +84,10 @@ export async function startTarget(options: TargetOptions): Promise<Target> {
       ADMIN_TOKEN: options.adminToken,
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
+      // production refuses to start without it (links must not follow the Host header)
+      PUBLIC_URL: `http://127.0.0.1:${options.port}`,
+      // the benchmark posts far faster than an editor may (default 120 writes a minute per token)
+      RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
     },
   });
   let tail = '';

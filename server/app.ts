@@ -3,18 +3,18 @@ import type { Server as HttpServer } from 'node:http';
 import express, { type Express } from 'express';
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
-import { createAuthGuard, createTokenRouter, FailedAuthLimiter, type TokenStore } from './auth/index.js';
+import { createAuthGuard, createRequestLimits, createTokenRouter, type RateLimits, type TokenStore } from './auth/index.js';
 import type { Authenticator } from './auth/principal.js';
 import type { EventBus } from './bus/event-bus.js';
 import { createConsoleRouter, createPreviewRouter } from './console/index.js';
 import { createRenderer } from './domain/renderer.js';
 import { createFeedRouter } from './feeds/index.js';
-import { createPageRouter } from './pages/index.js';
+import { createPageRouter, securityHeaders } from './pages/index.js';
 import type { Logger } from './log/logger.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { MemoryPresenceStore, Presence, RedisPresenceStore } from './presence/index.js';
 import { Relay } from './relay/index.js';
-import { createHealthRouter, createRestRouter, errorHandler, jsonBody, notFoundHandler } from './rest/index.js';
+import { createHealthRouter, createRestRouter, errorHandler, httpMetrics, jsonBody, notFoundHandler, queryText } from './rest/index.js';
 import {
   DEFAULT_READER_LIMITS,
   FrameAdapter,
@@ -62,11 +62,7 @@ export interface AppComponents {
   rateLimits?: RateLimits;
 }
 
-export interface RateLimits {
-  writesPerMinute: number;
-  previewsPerMinute: number;
-  failedAuthPerMinute: number;
-}
+export type { RateLimits };
 
 export const DEFAULT_RATE_LIMITS: RateLimits = { writesPerMinute: 120, previewsPerMinute: 300, failedAuthPerMinute: 10 };
 
@@ -95,20 +91,19 @@ export function createApplication(httpServer: HttpServer, components: AppCompone
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', components.trustProxy ?? false);
+  app.use(securityHeaders());
+  app.use(httpMetrics(app, { metrics, logger }));
 
-  const guard = createAuthGuard({
-    authenticator: components.authenticator,
-    limiter: new FailedAuthLimiter({ maxFailures: 10, windowMs: 60_000 }),
-    logger,
-  });
+  const limits = createRequestLimits({ rateLimits: components.rateLimits ?? DEFAULT_RATE_LIMITS, redis: components.redis, metrics, logger });
+  const guard = createAuthGuard({ authenticator: components.authenticator, limiter: limits.failedAuth, metrics, logger });
 
   const renderer = createRenderer({ logger, metrics });
 
   app.use(createHealthRouter({ store }));
-  app.use('/api', jsonBody());
+  app.use('/api', queryText, jsonBody());
   app.use('/api/tokens', createTokenRouter({ tokens: components.tokens, guard, logger }));
-  app.use('/api', createPreviewRouter({ requireEditor: guard.requireEditor, logger, renderer }));
-  app.use('/api', createRestRouter({ store, auth: guard, logger, renderer }));
+  app.use('/api', createPreviewRouter({ requireEditor: guard.requireEditor, limit: limits.previews, logger, renderer }));
+  app.use('/api', createRestRouter({ store, auth: guard, limitWrites: limits.writes, logger, renderer }));
   app.use(createFeedRouter({ store, publicUrl: components.publicUrl }));
   app.use(createConsoleRouter({ logger, assetsDir: components.assetsDir }));
   app.use(createPageRouter({ store, logger, assetsDir: components.assetsDir, publicUrl: components.publicUrl }));

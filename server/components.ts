@@ -65,7 +65,7 @@ export async function buildComponents(
 
   const redis = await createRedisConnection(config.REDIS_URL, { name: 'liveblog-data', logger });
   const subscriber = await createRedisConnection(config.REDIS_URL, { name: 'liveblog-sub', logger });
-  const store = new RedisStore({ redis, logMax: config.EVENT_LOG_MAX, logger });
+  const store = new RedisStore({ redis, logMax: config.EVENT_LOG_MAX, logger, metrics });
   // The bus owns the subscriber connection and quits it on close.
   const bus = new RedisBus({ redis: subscriber, logger });
 
@@ -77,7 +77,7 @@ export async function buildComponents(
   return {
     mode: 'redis',
     generatedAdminToken: generated,
-    components: assemble({ store, bus, tokens: new RedisTokenStore(redis, { logger }), redis }),
+    components: assemble({ store, bus, tokens: new RedisTokenStore(redis, { logger, metrics }), redis }),
     async close() {
       await bus.close();
       await redis.quit().catch(() => redis.disconnect());

@@ -22,6 +22,14 @@ export const ApiErrorCode = z.enum([
 ]);
 export type ApiErrorCode = z.infer<typeof ApiErrorCode>;
 
+/** The limits a 429 `rate_limited` can be about: writes and previews per token, failed authentications per address. */
+export const RateLimitName = z.enum(['writes', 'previews', 'failed_auth']);
+export type RateLimitName = z.infer<typeof RateLimitName>;
+
+/** `details` of a 429 `rate_limited`: which limit, and when to retry (also in `Retry-After`). */
+export const RateLimitDetails = z.object({ limit: RateLimitName, retryAfterSeconds: z.number().int().positive() });
+export type RateLimitDetails = z.infer<typeof RateLimitDetails>;
+
 /** One failing field of a 400: `path` as dotted field names, e.g. `media.url`. */
 export const FieldIssue = z.object({ path: z.string(), message: z.string() });
 export type FieldIssue = z.infer<typeof FieldIssue>;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { FieldIssue } from '../../shared/index.js';
+import { FieldIssue, RateLimitDetails } from '../../shared/index.js';
 import type { ApiFailure } from './http.js';
 
 /** How a run ended badly: 1 when something failed, 2 when the command line was wrong. */
@@ -79,7 +79,7 @@ function describeRefusal(failure: Extract<ApiFailure, { kind: 'refused' }>, subj
     case 'forbidden':
       return `this needs an admin token (${status}): use the ADMIN_TOKEN or a token made with "liveblog tokens create NAME --role admin".`;
     case 'rate_limited':
-      return `too many refused tokens from this address (${status}); wait ${failure.retryAfter ?? 'a minute'} s, then check --token or LIVEBLOG_TOKEN.`;
+      return describeRateLimit(failure);
     case 'blog_not_found':
       return `blog "${subject.blogId ?? '?'}" not found (${status}). "liveblog blogs list" shows the ids.`;
     case 'entry_not_found':
@@ -102,12 +102,22 @@ function describeRefusal(failure: Extract<ApiFailure, { kind: 'refused' }>, subj
     case 'store_unavailable':
       return `the server cannot reach its store (${status}); nothing was saved. Try again in a moment.`;
     case 'store_timeout':
-      return `the server's store did not answer in time (${status}); it may have been saved. Sending it again with the same Idempotency-Key never posts it twice.`;
+      return `the server's store did not confirm it in time (${status} store_timeout), so it may have been saved${subject.blogId === undefined ? '' : `; "liveblog tail ${subject.blogId} --history 5" shows whether it was`}.`;
     case 'internal':
       return `the server failed (${status}, ${said}); try again, and if it keeps failing give the operator this message.`;
     default:
       return code satisfies never;
   }
+}
+
+/** Which limit a 429 is about: the token's writes or previews, or this address's refused tokens. */
+function describeRateLimit(failure: Extract<ApiFailure, { kind: 'refused' }>): string {
+  const details = RateLimitDetails.safeParse(failure.details);
+  const wait = `wait ${failure.retryAfter ?? (details.success ? details.data.retryAfterSeconds : 'a minute')} s`;
+  if (details.success && details.data.limit !== 'failed_auth') {
+    return `this token sent too many ${details.data.limit === 'writes' ? 'changes' : 'previews'} in a minute (${failure.status}); ${wait}, then send it again.`;
+  }
+  return `too many refused tokens from this address (${failure.status}); ${wait}, then check --token or LIVEBLOG_TOKEN.`;
 }
 
 const IssueDetails = z.object({ issues: z.array(FieldIssue) });

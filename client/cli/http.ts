@@ -11,7 +11,8 @@ export type ApiFailure =
   /** Something answered, but not the way a liveblog server does (a proxy's error page, a wrong URL). */
   | { kind: 'foreign'; status: number; url: string };
 
-export type ApiResult<T> = { ok: true; status: number; data: T; replayed: boolean } | { ok: false; failure: ApiFailure };
+/** `attempts`: how many times the request was sent (more than 1 after retries). */
+export type ApiResult<T> = { ok: true; status: number; data: T; replayed: boolean; attempts: number } | { ok: false; failure: ApiFailure };
 
 /**
  * When a failed attempt is sent again:
@@ -69,8 +70,9 @@ export class ApiClient {
     const policy = request.retry ?? 'unavailable';
     for (let attempt = 0; ; attempt += 1) {
       const result = await this.attempt(request);
+      if (result.ok) return { ...result, attempts: attempt + 1 };
       const delay = delays[attempt];
-      if (result.ok || delay === undefined || !retryable(result.failure, policy)) return result;
+      if (delay === undefined || !retryable(result.failure, policy)) return result;
       const key = request.idempotencyKey === undefined ? '' : ' with the same Idempotency-Key';
       this.options.onRetry?.(`${shortReason(result.failure)}; trying again${key} (${attempt + 2} of ${delays.length + 1})`);
       await sleep(delay);
@@ -99,7 +101,7 @@ export class ApiClient {
     if (res.ok) {
       const parsed = request.answer.safeParse(body);
       if (!parsed.success) return { ok: false, failure: { kind: 'foreign', status: res.status, url: this.options.url } };
-      return { ok: true, status: res.status, data: parsed.data, replayed: res.headers.get('idempotent-replayed') === 'true' };
+      return { ok: true, status: res.status, data: parsed.data, replayed: res.headers.get('idempotent-replayed') === 'true', attempts: 1 };
     }
     const error = ApiErrorBody.safeParse(body);
     if (!error.success) return { ok: false, failure: { kind: 'foreign', status: res.status, url: this.options.url } };

@@ -3,6 +3,17 @@ import { EntryCreateInput, EntryWriteResult, type BlogId } from '../../shared/in
 import { usageError } from './failure.js';
 import type { ApiClient, ApiResult } from './http.js';
 
+/**
+ * What a post's success line adds when it took more than one attempt: that the retries carried the
+ * same key, so the entry exists once however many of them reached the server.
+ *
+ * @example
+ * say(io, `posted ${id} to storm${retriedNote(res.attempts)}`); // 'posted 0f3… to storm (sent 2 times with the same Idempotency-Key: stored once)'
+ */
+export function retriedNote(attempts: number): string {
+  return attempts > 1 ? ` (sent ${attempts} times with the same Idempotency-Key: stored once)` : '';
+}
+
 /** How the fields of an entry are called on the command line, for error messages. */
 const FIELD_FLAGS: Record<string, string> = {
   kind: '--kind',
@@ -44,8 +55,8 @@ export function newIdempotencyKey(): string {
 }
 
 /**
- * Posts an entry under `key`, resending with the same key after a 503 or a network error,
- * so a lost answer never makes a second entry.
+ * Posts an entry under `key`, resending with the same key after a 503, a 504 `store_timeout`
+ * (the write may have been stored) or a network error, so a lost answer never makes a second entry.
  *
  * @example
  * const res = await publishEntry(api, 'storm', input, newIdempotencyKey());

@@ -4,6 +4,7 @@ import {
   BlogList,
   BlogWriteResult,
   EntryWriteResult,
+  RateLimitDetails,
   type ApiErrorCode,
   type BlogCreateInput,
   type BlogPatchInput,
@@ -198,24 +199,25 @@ export function describeFailure(failure: ApiFailure): string {
     case 'unreadable':
       return `Unexpected answer from the server (${failure.status}). Try again in a moment.`;
     case 'refused':
-      return refusalText(failure.code, failure.message, failure.retryAfterSeconds);
+      return refusalText(failure);
     default:
       return failure satisfies never;
   }
 }
 
-function refusalText(code: ApiErrorCode, message: string, retryAfter: number | undefined): string {
+function refusalText(failure: Extract<ApiFailure, { kind: 'refused' }>): string {
+  const { code, message } = failure;
   switch (code) {
     case 'unauthenticated':
       return 'Your token was refused (revoked or mistyped). Sign in again.';
     case 'forbidden':
       return 'Your token may not do this. Ask an admin.';
     case 'rate_limited':
-      return `Too many failed sign-ins from this address. Try again in ${retryAfter ?? 60} s.`;
+      return rateLimitText(failure);
     case 'store_unavailable':
-      return 'The server cannot reach its database right now. Nothing was saved; it will be retried.';
+      return 'The server cannot reach its database right now. Nothing was saved.';
     case 'store_timeout':
-      return 'The server could not confirm the save in time; it may have been saved. It is retried with the same key, so it is never published twice.';
+      return 'The server could not confirm the save in time, so it may have been saved.';
     case 'blog_ended':
       return 'This live blog has ended. Reopen it in Settings to publish again.';
     case 'blog_not_found':
@@ -236,5 +238,21 @@ function refusalText(code: ApiErrorCode, message: string, retryAfter: number | u
       return message;
     default:
       return code satisfies never;
+  }
+}
+
+/** Which limit a 429 is about: this token's writes or previews, or failed sign-ins from this address. */
+function rateLimitText(failure: Extract<ApiFailure, { kind: 'refused' }>): string {
+  const details = RateLimitDetails.safeParse(failure.details);
+  const wait = failure.retryAfterSeconds ?? (details.success ? details.data.retryAfterSeconds : 60);
+  switch (details.success ? details.data.limit : 'failed_auth') {
+    case 'writes':
+      return `You are saving faster than the server allows for one token. Try again in ${wait} s.`;
+    case 'previews':
+      return `Too many previews in a minute. Formatting shows again in ${wait} s.`;
+    case 'failed_auth':
+      return `Too many failed sign-ins from this address. Try again in ${wait} s.`;
+    default:
+      return failure.message;
   }
 }

@@ -213,7 +213,7 @@ export class Composer {
       case 'retrying': {
         const tick = (): void => {
           const seconds = Math.max(0, Math.ceil((state.retryAt - Date.now()) / 1000));
-          this.status.textContent = `${state.message} Not published yet; trying again in ${seconds} s.`;
+          this.status.textContent = `${state.message} Trying again in ${seconds} s.`;
         };
         tick();
         this.ticker = setInterval(tick, 1000);

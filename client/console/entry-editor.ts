@@ -135,6 +135,10 @@ export class EntryEditor {
       case 'entry_not_found':
         this.message.textContent = 'Not saved: this entry was deleted meanwhile.';
         return;
+      case 'store_timeout':
+        // saving again is safe: if this edit got through, the retry meets it as a conflict with itself and closes
+        this.message.textContent = `${describeFailure(failure)} Save again to make sure; an edit that got through is not applied twice.`;
+        return;
       case 'malformed_json':
       case 'forbidden':
       case 'not_found':
@@ -145,7 +149,6 @@ export class EntryEditor {
       case 'idempotency_key_reused':
       case 'rate_limited':
       case 'store_unavailable':
-      case 'store_timeout':
       case 'body_too_complex':
       case 'internal':
         this.message.textContent = `Not saved. ${describeFailure(failure)}`;

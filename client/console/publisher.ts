@@ -52,10 +52,27 @@ export function publishRetryDelay(failures: number, random: () => number = Math.
 }
 
 /**
+ * What the editor reads while a publish waits for its next attempt. When the last attempt may have
+ * been stored (no answer, a gateway error, or the store not confirming it), it says why sending it
+ * again is safe.
+ *
+ * @example
+ * retryingMessage({ kind: 'network', message: 'Failed to fetch' });
+ * // 'The server could not be reached. Check the connection. It is sent again with the same key, so it is published once.'
+ */
+export function retryingMessage(failure: ApiFailure): string {
+  const said = describeFailure(failure);
+  const maybeStored =
+    failure.kind === 'network' || (failure.kind === 'unreadable' && failure.status >= 500) || (failure.kind === 'refused' && failure.code === 'store_timeout');
+  return maybeStored ? `${said} It is sent again with the same key, so it is published once.` : `${said} Not published yet.`;
+}
+
+/**
  * Publishes the composer's draft safely. The draft's Idempotency-Key makes every attempt the
  * same request, so a double click, a retry after a lost answer, or a reload mid-publish stores
- * one entry. One request at a time; offline it waits for the browser's `online`; on no answer
- * or a store outage it retries with backoff until stored or refused.
+ * one entry. One request at a time; offline it waits for the browser's `online`; on no answer,
+ * a store outage (503), a write the store did not confirm (504 `store_timeout`) or a rate limit it
+ * retries with backoff (at least `Retry-After`) until stored or refused.
  *
  * @example
  * const publisher = new Publisher({ api, blogId, draft: () => composer.draft, keep, published, changed, unauthenticated, online: () => navigator.onLine });
@@ -171,7 +188,7 @@ export class Publisher {
       const delay = Math.max(retryAfterMs, publishRetryDelay(this.failures));
       this.failures += 1;
       this.timer = setTimeout(() => void this.send(), delay);
-      this.set({ phase: 'retrying', retryAt: Date.now() + delay, message: describeFailure(failure) });
+      this.set({ phase: 'retrying', retryAt: Date.now() + delay, message: retryingMessage(failure) });
       return;
     }
     if (failure.kind !== 'refused') return this.refuse(draft, describeFailure(failure));

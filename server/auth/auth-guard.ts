@@ -1,13 +1,16 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../log/logger.js';
-import type { FailedAuthLimiter } from './failed-auth-limiter.js';
-import { Role, type Authenticator, type Principal } from './principal.js';
+import type { Metrics } from '../metrics/index.js';
+import { Role, type Authenticator, type TokenPrincipal } from './principal.js';
+import { refusal, type Limiter } from './rate-limiter.js';
 
 export interface AuthGuardDeps {
   authenticator: Authenticator;
-  limiter: FailedAuthLimiter;
+  /** Counts unknown tokens per client address (`failed_auth`). */
+  limiter: Limiter;
   logger: Logger;
+  metrics?: Pick<Metrics, 'rateLimited'>;
 }
 
 export interface AuthGuard {
@@ -64,38 +67,22 @@ function allows(role: Role, required: Role): boolean {
  * Bearer-token guards for Express 5 routes. Failures throw `AppError`s for the central error
  * handler: 401 `unauthenticated` (with `WWW-Authenticate: Bearer`), 403 `forbidden`, or 429
  * `rate_limited` (with `Retry-After`) once the client address (`req.ip`, so set `trust proxy`)
- * has failed too often. A valid token is always accepted, even from a limited address.
+ * has sent too many unknown tokens. A valid token is always accepted, even from a limited address.
  * Tokens are never logged.
  *
  * @example
- * const guard = createAuthGuard({ authenticator, limiter, logger });
+ * const guard = createAuthGuard({ authenticator, limiter: limits.failedAuth, logger });
  * router.post('/:blogId/entries', guard.requireEditor, (req, res) => { const who = principalOf(res); ... });
  */
 export function createAuthGuard(deps: AuthGuardDeps): AuthGuard {
   const log = deps.logger.child({ module: 'auth-guard' });
 
-  const refuse = (req: Request, res: Response, failure: AuthFailure): never => {
+  const refuse = async (req: Request, res: Response, failure: AuthFailure): Promise<never> => {
     const address = req.ip ?? 'unknown';
     // a missing or malformed header is no guess at a token, so only unknown tokens are counted
     if (failure === 'unknown') {
-      const verdict = deps.limiter.recordFailure(address);
-      switch (verdict.outcome) {
-        case 'counted':
-          break;
-        case 'limited':
-          // warn once per blocked spell: a guesser must not be able to flood the logs
-          log[verdict.firstRefusal ? 'warn' : 'debug'](
-            { ip: address, retryAfterSeconds: verdict.retryAfterSeconds },
-            'too many failed authentications; refusing further failures from this address',
-          );
-          res.set('Retry-After', String(verdict.retryAfterSeconds));
-          throw new AppError(
-            'rate_limited',
-            `too many failed authentications from this address; retry in ${verdict.retryAfterSeconds} s`,
-          );
-        default:
-          return verdict satisfies never;
-      }
+      const verdict = await deps.limiter.take(address);
+      if (verdict.outcome === 'limited') throw refusal(deps.limiter, verdict, res, { metrics: deps.metrics, log, logged: { ip: address } });
     }
     log.debug({ ip: address, failure, method: req.method, path: req.path }, 'authentication failed');
     res.set('WWW-Authenticate', 'Bearer');
@@ -126,7 +113,7 @@ export function createAuthGuard(deps: AuthGuardDeps): AuthGuard {
  * @example
  * const author = { name: principalOf(res).name };
  */
-export function principalOf(res: Response): Principal {
+export function principalOf(res: Response): TokenPrincipal {
   const candidate: unknown = res.locals.principal;
   if (
     typeof candidate === 'object' &&
@@ -134,9 +121,11 @@ export function principalOf(res: Response): Principal {
     'name' in candidate &&
     typeof candidate.name === 'string' &&
     'role' in candidate &&
-    Role.safeParse(candidate.role).success
+    Role.safeParse(candidate.role).success &&
+    'tokenId' in candidate &&
+    typeof candidate.tokenId === 'string'
   ) {
-    return candidate as Principal;
+    return candidate as TokenPrincipal;
   }
   throw new AppError('internal', 'internal error', {
     cause: new Error('principalOf() on a route without requireEditor/requireAdmin'),

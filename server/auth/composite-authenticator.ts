@@ -1,5 +1,5 @@
 import { silentLogger, type Logger } from '../log/logger.js';
-import type { Authenticator, Principal } from './principal.js';
+import type { Authenticator, TokenPrincipal } from './principal.js';
 import type { TokenStore } from './token-store.js';
 
 /**
@@ -22,7 +22,7 @@ export class CompositeAuthenticator implements Authenticator {
     this.log = logger.child({ module: 'authenticator' });
   }
 
-  async authenticate(token: string): Promise<Principal | null> {
+  async authenticate(token: string): Promise<TokenPrincipal | null> {
     const asAdmin = await this.admin.authenticate(token);
     if (asAdmin !== null) return asAdmin;
     const record = await this.tokens.verify(token);
@@ -32,6 +32,6 @@ export class CompositeAuthenticator implements Authenticator {
     } catch (err) {
       this.log.warn({ err, tokenId: record.id }, 'could not record a token use');
     }
-    return { name: record.name, role: record.role };
+    return { name: record.name, role: record.role, tokenId: record.id };
   }
 }

@@ -4,6 +4,7 @@ export * from './token-store.js';
 export * from './memory-token-store.js';
 export * from './redis-token-store.js';
 export * from './composite-authenticator.js';
-export * from './failed-auth-limiter.js';
+export * from './rate-limiter.js';
+export * from './request-limits.js';
 export * from './auth-guard.js';
 export * from './token-routes.js';

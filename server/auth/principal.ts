@@ -9,7 +9,15 @@ export interface Principal {
   role: Role;
 }
 
+/**
+ * A principal authenticated by a bearer token, with that token's public id: what per-token limits
+ * count against (`admin` for the ADMIN_TOKEN). Never the secret.
+ */
+export interface TokenPrincipal extends Principal {
+  tokenId: string;
+}
+
 /** Turns a bearer token into a principal; null when the token is unknown or revoked. */
 export interface Authenticator {
-  authenticate(token: string): Promise<Principal | null>;
+  authenticate(token: string): Promise<TokenPrincipal | null>;
 }

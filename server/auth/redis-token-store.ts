@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { TokenId, TokenRecord as TokenRecordSchema } from '../../shared/protocol/tokens.js';
 import { AppError } from '../errors/app-error.js';
 import { silentLogger, type Logger } from '../log/logger.js';
+import type { Metrics } from '../metrics/index.js';
+import { redisFailureOf } from '../store/redis-connection.js';
 import type { Role } from './principal.js';
 import { generateToken, hashToken, looksLikeToken, newTokenId } from './token-secret.js';
 import { TOUCH_INTERVAL_MS, byCreation, type TokenRecord, type TokenStore } from './token-store.js';
@@ -21,7 +23,12 @@ export interface RedisTokenStoreOptions {
   logger?: Logger;
   /** Clock in epoch ms; tests move it to cross the touch interval. */
   now?: () => number;
+  /** Counts failed commands by kind (timeout, connection, reply). */
+  metrics?: Pick<Metrics, 'redisErrors'>;
 }
+
+/** Operations an admin asked for that change the token set: their outcome may be unknown. */
+const MUTATIONS: ReadonlySet<string> = new Set(['create', 'revoke']);
 
 /**
  * Tokens in Redis, shared by every instance:
@@ -36,6 +43,7 @@ export class RedisTokenStore implements TokenStore {
   private readonly log: Logger;
   private readonly now: () => number;
   private readonly throttle = new TouchThrottle(TOUCH_INTERVAL_MS);
+  private readonly metrics: Pick<Metrics, 'redisErrors'> | undefined;
 
   constructor(
     private readonly redis: Redis,
@@ -43,6 +51,7 @@ export class RedisTokenStore implements TokenStore {
   ) {
     this.log = (options.logger ?? silentLogger()).child({ module: 'redis-token-store' });
     this.now = options.now ?? Date.now;
+    this.metrics = options.metrics;
   }
 
   async create(name: string, role: Role): Promise<{ token: string; record: TokenRecord }> {
@@ -77,7 +86,7 @@ export class RedisTokenStore implements TokenStore {
 
   async revoke(id: string): Promise<boolean> {
     if (!TokenId.safeParse(id).success) return false;
-    const raw = await this.run('revoke', () => this.redis.get(recordKey(id)));
+    const raw = await this.run('lookup', () => this.redis.get(recordKey(id)));
     if (raw === null) return false;
     const stored = this.parse(raw, id);
     const tx = this.redis.multi().del(recordKey(id)).srem(IDS_KEY, id);
@@ -132,7 +141,14 @@ export class RedisTokenStore implements TokenStore {
     try {
       return await command();
     } catch (err) {
+      const failed = redisFailureOf(err);
+      if (failed !== undefined) this.metrics?.redisErrors.inc(failed.kind);
       this.log.warn({ err, operation }, 'token store command failed');
+      if (failed?.mayHaveRun === true && MUTATIONS.has(operation)) {
+        throw new AppError('store_timeout', 'the token store did not confirm this in time, so it may have been done; list the tokens before repeating it', {
+          cause: err,
+        });
+      }
       throw new AppError('store_unavailable', 'the token store is unavailable; try again shortly', { cause: err });
     }
   }

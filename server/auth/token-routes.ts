@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import { TokenCreateInput, type TokenCreateResult, type TokenList } from '../../shared/protocol/tokens.js';
+import { z } from 'zod';
+import { TokenCreateInput, TokenId, type TokenCreateResult, type TokenList } from '../../shared/protocol/tokens.js';
 import { parseWith } from '../domain/validation.js';
 import { AppError } from '../errors/app-error.js';
 import { silentLogger, type Logger } from '../log/logger.js';
@@ -13,10 +14,12 @@ export interface TokenRouterDeps {
   logger?: Logger;
 }
 
+const TokenParams = z.object({ id: TokenId });
+
 /**
  * Admin-only token management, mounted at `/api/tokens` after JSON body parsing:
  * `POST /` → 201 `{ token, record }` (the plaintext, shown once), `GET /` → `{ tokens }`,
- * `DELETE /:id` → 204, or 404 `not_found`. Revocation is effective on every instance at once.
+ * `DELETE /:id` → 204, 404 `not_found`, or 400 `validation_failed` for an id no token can have. Revocation is effective on every instance at once.
  *
  * @example
  * app.use('/api', jsonBody());
@@ -45,7 +48,8 @@ export function createTokenRouter(deps: TokenRouterDeps): Router {
   });
 
   router.delete('/:id', async (req, res) => {
-    const id = req.params.id;
+    // parsed before it is looked up or named in an answer: an id of any length is never echoed
+    const { id } = parseWith(TokenParams, req.params, 'path');
     if (!(await tokens.revoke(id))) throw new AppError('not_found', `no token with id "${id}" (revoked already?)`);
     log.info({ tokenId: id, by: principalOf(res).name }, 'token revoked');
     res.status(204).end();

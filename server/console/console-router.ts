@@ -1,6 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../log/logger.js';
+import { queryOf } from '../rest/validate.js';
 import { defaultAssetsDir } from '../pages/asset-manifest.js';
 import { contentSecurityPolicy } from '../pages/security-headers.js';
 import { CONSOLE_FILES, ConsoleAssets, type ConsoleFile } from './console-assets.js';
@@ -16,9 +17,9 @@ export interface ConsoleRouterOptions {
 export const CONSOLE_CSP = contentSecurityPolicy("'none'");
 
 const consoleHeaders: RequestHandler = (_req, res, next) => {
+  // on top of securityHeaders(): the console's own policy, and no framing at all
   res.set({
     'Content-Security-Policy': CONSOLE_CSP,
-    'X-Content-Type-Options': 'nosniff',
     'X-Frame-Options': 'DENY',
     'Referrer-Policy': 'same-origin',
     'Cache-Control': 'no-cache',
@@ -51,11 +52,8 @@ export function createConsoleRouter(options: ConsoleRouterOptions): Router {
     async (req, res, next) => {
       const versions = await assets.versions();
       if (versions === undefined) return next();
-      const { v } = AssetQuery.parse(req.query);
-      res.set({
-        'X-Content-Type-Options': 'nosniff',
-        'Cache-Control': v === versions[kind] ? 'public, max-age=31536000, immutable' : 'no-cache',
-      });
+      const { v } = queryOf(req, AssetQuery);
+      res.set('Cache-Control', v === versions[kind] ? 'public, max-age=31536000, immutable' : 'no-cache');
       res.type(kind === 'js' ? 'text/javascript' : 'text/css');
       res.sendFile(assets.pathOf(file), (err) => {
         if (err !== undefined && !res.headersSent) next(err);

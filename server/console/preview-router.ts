@@ -8,6 +8,8 @@ import { PreviewRequest, type PreviewResult } from '../../shared/protocol/previe
 export interface PreviewRouterDeps {
   /** The auth guard's editor check: a preview is part of writing, and doubles as the console's token check. */
   requireEditor: RequestHandler;
+  /** The per-token preview limit, after `requireEditor`. */
+  limit: RequestHandler;
   logger: Logger;
   /** The same renderer entries are stored with. */
   renderer: Renderer;
@@ -21,12 +23,12 @@ export interface PreviewRouterDeps {
  *
  * @example
  * app.use('/api', jsonBody());
- * app.use('/api', createPreviewRouter({ requireEditor: guard.requireEditor, logger, renderer }));
+ * app.use('/api', createPreviewRouter({ requireEditor: guard.requireEditor, limit: limits.previews, logger, renderer }));
  */
 export function createPreviewRouter(deps: PreviewRouterDeps): Router {
   const log = deps.logger.child({ module: 'preview' });
   const router = Router();
-  router.post('/preview', deps.requireEditor, async (req, res) => {
+  router.post('/preview', deps.requireEditor, deps.limit, async (req, res) => {
     const { body } = bodyOf(req, PreviewRequest);
     const principal = principalOf(res);
     const html = await deps.renderer.render(body);

@@ -1,4 +1,4 @@
-import { ApiErrorBody, BlogPage, EntryWriteResult, type Blog, type Entry, type EntryCreateInput } from '../../shared/index.js';
+import { ApiErrorBody, BlogPage, EntryWriteResult, RateLimitDetails, type Blog, type Entry, type EntryCreateInput } from '../../shared/index.js';
 import { assertNever } from '../domain/command-deps.js';
 import type { FeedSettings } from './feed-args.js';
 
@@ -80,9 +80,14 @@ function failure(settings: FeedSettings, status: number, body: unknown): Failure
   const code = parsed.success ? parsed.data.error.code : undefined;
   const said = parsed.success ? parsed.data.error.message : `HTTP ${status}`;
   switch (code) {
+    case 'rate_limited':
+      // a token over its write limit is not a wrong token: slow down rather than check the token
+      if (RateLimitDetails.safeParse(parsed.data?.error.details).data?.limit === 'writes') {
+        return { ok: false, reason: 'rejected', message: `${settings.baseUrl} refused the entry (${code}: ${said}); post less often (--interval-ms)` };
+      }
+      return { ok: false, reason: 'refused', message: `${settings.baseUrl} refused the token (${code}: ${said}); check LIVEBLOG_TOKEN or ADMIN_TOKEN` };
     case 'unauthenticated':
     case 'forbidden':
-    case 'rate_limited':
       return { ok: false, reason: 'refused', message: `${settings.baseUrl} refused the token (${code}: ${said}); check LIVEBLOG_TOKEN or ADMIN_TOKEN` };
     case 'blog_not_found':
       return {
@@ -93,8 +98,10 @@ function failure(settings: FeedSettings, status: number, body: unknown): Failure
     case 'blog_ended':
       return ended(settings);
     case 'store_unavailable':
-    case 'store_timeout':
       return { ok: false, reason: 'retry', message: `${settings.baseUrl} cannot reach its store (${said})` };
+    case 'store_timeout':
+      // the runner sends it again under the same Idempotency-Key, which stores it once
+      return { ok: false, reason: 'retry', message: `${settings.baseUrl} could not confirm the entry in time, it may have been stored (${said})` };
     case undefined:
       if (status >= 500) return { ok: false, reason: 'retry', message: `${settings.baseUrl} answered HTTP ${status}` };
       return { ok: false, reason: 'rejected', message: `${settings.baseUrl} answered HTTP ${status}; is LIVEBLOG_URL a liveblog server?` };

@@ -1,13 +1,14 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { BlogId, LIMITS } from '../../shared/index.js';
 import { AppError } from '../errors/app-error.js';
+import { publicOrigin } from '../pages/public-origin.js';
 import type { EventStore } from '../store/event-store.js';
 import { renderAtomFeed } from './atom.js';
 
 export interface FeedRouterOptions {
   store: EventStore;
-  /** The public base URL (`PUBLIC_URL`); without it links are built from the request's protocol and host. */
+  /** The public base URL (`PUBLIC_URL`) for links; see `publicOrigin`. */
   publicUrl?: string;
 }
 
@@ -24,7 +25,6 @@ const CACHE_CONTROL = 'public, max-age=15';
  */
 export function createFeedRouter({ store, publicUrl }: FeedRouterOptions): Router {
   const router = Router();
-  const fixedBase = publicUrl === undefined ? undefined : publicUrl.replace(/\/+$/, '');
 
   router.get('/blogs/:blogId/feed.atom', async (req, res) => {
     const params = Params.safeParse(req.params);
@@ -33,18 +33,9 @@ export function createFeedRouter({ store, publicUrl }: FeedRouterOptions): Route
     const { blogId } = params.data;
     const page = await store.snapshot(blogId, { limit: LIMITS.pageSizeDefault });
     if (page === null) throw new AppError('blog_not_found', `no blog "${blogId}"`);
-    const xml = renderAtomFeed({ blog: page.blog, entries: page.entries, baseUrl: fixedBase ?? requestBase(req) });
+    const xml = renderAtomFeed({ blog: page.blog, entries: page.entries, baseUrl: publicOrigin(req, publicUrl) });
     res.status(200).set('Content-Type', 'application/atom+xml; charset=utf-8').set('Cache-Control', CACHE_CONTROL).send(xml);
   });
 
   return router;
-}
-
-/** A host[:port] as a browser sends it; anything else is not put into links. */
-const HOST = /^[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$/;
-
-/** `http://host:port` as the client addressed this service (honours X-Forwarded-* when `trust proxy` is on). */
-function requestBase(req: Request): string {
-  const host = req.get('host');
-  return `${req.protocol}://${host !== undefined && HOST.test(host) ? host : 'localhost'}`;
 }

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { RateLimitName as RateLimitNames } from '../../shared/errors.js';
 
 /**
  * Every label value is from a closed set: no blog ids, token ids or addresses, so the number
@@ -18,7 +19,7 @@ const SOCKET_REJECTIONS = [
   'origin',
   'connection_limit',
 ] as const;
-const RATE_LIMITS = ['writes', 'previews', 'failed_auth'] as const;
+const RATE_LIMITS = RateLimitNames.options;
 const REDIS_ERROR_KINDS = ['timeout', 'connection', 'reply'] as const;
 const RENDER_REFUSALS = ['timeout', 'crashed', 'overloaded'] as const;
 
@@ -216,7 +217,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}) {
     redisErrors: closedCounter(
       {
         name: 'liveblog_redis_command_errors_total',
-        help: 'Redis commands that failed: timed out (outcome unknown), connection down (not sent), or refused by Redis (reply).',
+        help: 'Redis commands of the store and token store that failed: timed out (a write may still run), connection down or broken mid-command, or refused by Redis with an error reply.',
         registers,
       },
       'kind',

@@ -10,6 +10,7 @@ import { errorPage, type PageErrorKind } from './error-page.js';
 import { homePageHtml, type BlogListing } from './home-page.js';
 import { ASSETS_PATH } from './layout.js';
 import { OutsideEntries } from './outside-entries.js';
+import { publicOrigin } from './public-origin.js';
 import { pageHeaders } from './security-headers.js';
 
 export interface PageRouterOptions {
@@ -17,7 +18,7 @@ export interface PageRouterOptions {
   logger: Logger;
   /** Where `client/build.ts` wrote the reader's assets; default `dist/assets` of this package. */
   assetsDir?: string;
-  /** The public origin (e.g. `https://live.example.com`) for canonical URLs; default: the request's host. */
+  /** The public origin (e.g. `https://live.example.com`) for canonical URLs; see `publicOrigin`. */
   publicUrl?: string;
 }
 
@@ -50,7 +51,6 @@ export function createPageRouter(options: PageRouterOptions): Router {
     express.static(assetsDir, {
       index: false,
       setHeaders(res, path) {
-        res.set('X-Content-Type-Options', 'nosniff');
         res.set('Cache-Control', HASHED.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
     }),
@@ -103,7 +103,7 @@ export function createPageRouter(options: PageRouterOptions): Router {
       const html = blogPageHtml({
         page,
         extras,
-        pageUrl: `${originOf(req, options.publicUrl)}/blogs/${encodeURIComponent(page.blog.id)}`,
+        pageUrl: `${publicOrigin(req, options.publicUrl)}/blogs/${encodeURIComponent(page.blog.id)}`,
         view: cursor === undefined ? { kind: 'live' } : { kind: 'archive', cursor },
         now: new Date(),
         assets: await manifest.current(),
@@ -121,9 +121,4 @@ async function listingOf(store: EventStore, blog: Blog): Promise<BlogListing> {
   const newest = await store.snapshot(blog.id, { limit: 1 });
   const entryTime = newest?.entries[0]?.updatedAt;
   return { blog, lastUpdated: entryTime !== undefined && entryTime > blog.updatedAt ? entryTime : blog.updatedAt };
-}
-
-function originOf(req: Request, publicUrl: string | undefined): string {
-  if (publicUrl !== undefined) return publicUrl.replace(/\/+$/, '');
-  return `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 }

@@ -21,7 +21,8 @@ import { bodyOf, paramsOf, queryOf } from './validate.js';
 export interface BlogRoutesDeps {
   store: EventStore;
   service: BlogService;
-  requireEditor: RequestHandler;
+  /** What a write passes first: the editor check, then the per-token write limit. */
+  writer: RequestHandler[];
   log: Logger;
 }
 
@@ -32,9 +33,9 @@ const BlogParams = z.object({ blogId: BlogId });
  * Reads are public; writes need an editor token.
  *
  * @example
- * router.use(createBlogRoutes({ store, service, requireEditor, log }));
+ * router.use(createBlogRoutes({ store, service, writer, log }));
  */
-export function createBlogRoutes({ store, service, requireEditor, log }: BlogRoutesDeps): Router {
+export function createBlogRoutes({ store, service, writer, log }: BlogRoutesDeps): Router {
   const router = Router();
 
   router.get('/blogs', async (_req, res) => {
@@ -42,7 +43,7 @@ export function createBlogRoutes({ store, service, requireEditor, log }: BlogRou
     res.json(body);
   });
 
-  router.post('/blogs', requireEditor, async (req, res) => {
+  router.post('/blogs', ...writer, async (req, res) => {
     const input = bodyOf(req, BlogCreateInput);
     const principal = principalOf(res);
     const { blog, position } = await service.createBlog(input, principal);
@@ -58,7 +59,7 @@ export function createBlogRoutes({ store, service, requireEditor, log }: BlogRou
     res.json(page);
   });
 
-  router.patch('/blogs/:blogId', requireEditor, async (req, res) => {
+  router.patch('/blogs/:blogId', ...writer, async (req, res) => {
     const { blogId } = paramsOf(req, BlogParams);
     const patch = bodyOf(req, BlogPatchInput);
     const { blog, position } = await service.updateBlog(blogId, patch);

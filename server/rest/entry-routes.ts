@@ -8,7 +8,8 @@ import { bodyOf, idempotencyKeyOf, paramsOf } from './validate.js';
 
 export interface EntryRoutesDeps {
   service: BlogService;
-  requireEditor: RequestHandler;
+  /** What a write passes first: the editor check, then the per-token write limit. */
+  writer: RequestHandler[];
   log: Logger;
 }
 
@@ -20,12 +21,12 @@ const EntryParams = z.object({ blogId: BlogId, entryId: EntryId });
  * by `version`), delete.
  *
  * @example
- * router.use(createEntryRoutes({ service, requireEditor, log }));
+ * router.use(createEntryRoutes({ service, writer, log }));
  */
-export function createEntryRoutes({ service, requireEditor, log }: EntryRoutesDeps): Router {
+export function createEntryRoutes({ service, writer, log }: EntryRoutesDeps): Router {
   const router = Router();
 
-  router.post('/blogs/:blogId/entries', requireEditor, async (req, res) => {
+  router.post('/blogs/:blogId/entries', ...writer, async (req, res) => {
     const { blogId } = paramsOf(req, BlogParams);
     const idempotencyKey = idempotencyKeyOf(req);
     const input = bodyOf(req, EntryCreateInput);
@@ -38,7 +39,7 @@ export function createEntryRoutes({ service, requireEditor, log }: EntryRoutesDe
     res.status(201).location(`${req.baseUrl}/blogs/${blogId}/entries/${entry.id}`).json(body);
   });
 
-  router.patch('/blogs/:blogId/entries/:entryId', requireEditor, async (req, res) => {
+  router.patch('/blogs/:blogId/entries/:entryId', ...writer, async (req, res) => {
     const { blogId, entryId } = paramsOf(req, EntryParams);
     const patch = bodyOf(req, EntryPatchInput);
     const principal = principalOf(res);
@@ -48,7 +49,7 @@ export function createEntryRoutes({ service, requireEditor, log }: EntryRoutesDe
     res.json(body);
   });
 
-  router.delete('/blogs/:blogId/entries/:entryId', requireEditor, async (req, res) => {
+  router.delete('/blogs/:blogId/entries/:entryId', ...writer, async (req, res) => {
     const { blogId, entryId } = paramsOf(req, EntryParams);
     const { position } = await service.deleteEntry(blogId, entryId);
     log.info({ blogId, entryId, by: principalOf(res).name, seq: position.seq }, 'entry deleted');

@@ -39,8 +39,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         log.error({ ...where, err }, 'request failed');
         break;
       case 'store_unavailable':
+      case 'store_timeout':
         // expected during a Redis blip; the cause says which command failed
-        log.warn({ ...where, err: appError.cause ?? appError }, 'store unavailable');
+        log.warn({ ...where, err: appError.cause ?? appError }, appError.code === 'store_timeout' ? 'store write outcome unknown' : 'store unavailable');
         break;
       default:
         log.debug(where, 'request refused');

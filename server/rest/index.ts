@@ -5,3 +5,6 @@ export { createEntryRoutes, type EntryRoutesDeps } from './entry-routes.js';
 export { jsonBody, isJsonContentType } from './json-body.js';
 export { errorHandler, notFoundHandler } from './error-handler.js';
 export { parseWith, idempotencyKeyOf, paramsOf, queryOf, bodyOf, IdempotencyKey } from './validate.js';
+export { httpMetrics, UNMATCHED } from './http-metrics.js';
+export { routeTable, type RouteEntry, type RouteTable } from './route-table.js';
+export { findBadText, queryText, textProblem } from './text-guard.js';

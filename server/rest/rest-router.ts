@@ -10,6 +10,8 @@ export interface RestRouterDeps {
   store: EventStore;
   /** The auth guard's handlers. No route here is admin-only today; token administration lives in the auth router. */
   auth: { requireEditor: RequestHandler; requireAdmin: RequestHandler };
+  /** The per-token write limit, run after `requireEditor` on every write. */
+  limitWrites: RequestHandler;
   logger: Logger;
   /** Renders entry bodies off the main thread; the application's one pool. */
   renderer: Renderer;
@@ -23,7 +25,7 @@ export interface RestRouterDeps {
  *
  * @example
  * app.use('/api', jsonBody());
- * app.use('/api', createRestRouter({ store, auth: guard, logger, renderer }));
+ * app.use('/api', createRestRouter({ store, auth: guard, limitWrites: limits.writes, logger, renderer }));
  * app.use(notFoundHandler);
  * app.use(errorHandler(logger));
  */
@@ -35,7 +37,9 @@ export function createRestRouter(deps: RestRouterDeps): Router {
     res.set('Cache-Control', 'no-store');
     next();
   });
-  router.use(createBlogRoutes({ store: deps.store, service, requireEditor: deps.auth.requireEditor, log }));
-  router.use(createEntryRoutes({ service, requireEditor: deps.auth.requireEditor, log }));
+  // every write is counted against its token once authenticated
+  const writer = [deps.auth.requireEditor, deps.limitWrites];
+  router.use(createBlogRoutes({ store: deps.store, service, writer, log }));
+  router.use(createEntryRoutes({ service, writer, log }));
   return router;
 }

@@ -7,7 +7,8 @@ import type { Blog, BlogId, CatchUp, Cursor, Entry, EntryId, Epoch, Position, Sn
  * by an in-memory twin for the embedded mode; `test/store/conformance.ts` holds both to the same contract.
  *
  * Outcomes the caller must handle are returned as discriminated unions; only
- * infrastructure failures (store unreachable) are thrown, as `AppError('store_unavailable')`.
+ * infrastructure failures are thrown: `AppError('store_unavailable')` when nothing was written
+ * (store unreachable), `AppError('store_timeout')` when a mutation may have been applied.
  */
 export interface EventStore {
   /** Creates the blog and its log (new epoch, seq 1 = `blog.updated` carrying the blog). */

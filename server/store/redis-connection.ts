@@ -96,13 +96,57 @@ const UNAVAILABLE_REPLIES = ['READONLY', 'LOADING', 'MASTERDOWN', 'CLUSTERDOWN',
  * if (isRedisUnavailable(err)) throw new AppError('store_unavailable', 'the store cannot be reached', { cause: err });
  */
 export function isRedisUnavailable(err: unknown): boolean {
-  if (err instanceof ReplyError) {
-    const code = String((err as Error).message).split(' ', 1)[0] ?? '';
-    return UNAVAILABLE_REPLIES.includes(code);
-  }
+  if (err instanceof ReplyError) return UNAVAILABLE_REPLIES.includes(replyCode(err));
   // Everything else ioredis rejects with is about the connection: closed, not writable
   // (offline queue disabled), command timeout, retries exhausted.
   return err instanceof Error;
+}
+
+/**
+ * How a command of a connection made by `createRedisConnection` failed, and whether Redis may
+ * still have run it:
+ * - `timeout`: written to the socket, no answer within the command timeout; Redis may run it
+ *   later (a frozen or paused Redis runs what it had queued when it resumes);
+ * - `connection`, `mayHaveRun: true`: the connection broke while the command was in flight;
+ * - `connection`, `mayHaveRun: false`: refused before it was written (connection down, or ended);
+ * - `reply`: Redis answered with a refusal (READONLY, OOM, LOADING, BUSY...); it did not run.
+ *   A script refused for OOM or READONLY fails at its first write, so nothing of it was kept.
+ * Undefined for anything else (a bug, such as an error raised inside a script).
+ *
+ * @example
+ * const failure = redisFailureOf(err); // { kind: 'timeout', mayHaveRun: true }
+ */
+export function redisFailureOf(err: unknown): RedisFailure | undefined {
+  if (err instanceof ReplyError) return UNAVAILABLE_REPLIES.includes(replyCode(err)) ? { kind: 'reply', mayHaveRun: false } : undefined;
+  if (!(err instanceof Error)) return undefined;
+  if (err.message === TIMED_OUT) return { kind: 'timeout', mayHaveRun: true };
+  if (NOT_WRITTEN.has(err.message)) return { kind: 'connection', mayHaveRun: false };
+  // With `maxRetriesPerRequest: 0` a dropped connection fails the commands it had written with
+  // this error (the offline queue is off, so there are no unwritten ones); anything unrecognised
+  // is treated the same way, since claiming "not written" must never be a guess.
+  return { kind: 'connection', mayHaveRun: true };
+}
+
+export interface RedisFailure {
+  kind: 'timeout' | 'connection' | 'reply';
+  /** False only when the command certainly did not run. */
+  mayHaveRun: boolean;
+}
+
+/** ioredis' message when `commandTimeout` passed without an answer (Command#setTimeout). */
+const TIMED_OUT = 'Command timed out';
+
+/**
+ * ioredis' messages for commands rejected in `sendCommand` before anything is written: the stream
+ * is not writable and the offline queue is off, or the client has ended. In-flight commands of a
+ * dropped connection get MaxRetriesPerRequestError instead, because this connection's retryStrategy
+ * always reconnects; "Connection is closed." reaches in-flight commands only on a deliberate
+ * `disconnect()`, which the service does at shutdown after `quit()` (answered after them) failed.
+ */
+const NOT_WRITTEN = new Set(["Stream isn't writeable and enableOfflineQueue options is false", 'Connection is closed.']);
+
+function replyCode(err: unknown): string {
+  return (err instanceof Error ? err.message : '').split(' ', 1)[0] ?? '';
 }
 
 function summarize(err: Error): { message: string; code?: unknown } {

@@ -6,7 +6,8 @@ import type { Logger } from '../log/logger.js';
 import type { EventStore } from './event-store.js';
 import { blogJson, entryJson, eventRest, newEpoch, pageLimit, type EventPayload } from './event-json.js';
 import { BLOG_INDEX_KEY, IDEMPOTENCY_TTL_MS, blogKeys, idempotencyKey } from './keys.js';
-import { isRedisUnavailable } from './redis-connection.js';
+import type { Metrics } from '../metrics/index.js';
+import { redisFailureOf } from './redis-connection.js';
 import { corruptBlog, parseStored, readReply, replyPage, replyPosition, replyString, type Reply } from './redis-replies.js';
 import { readPersistence } from './redis-persistence.js';
 import { defineStoreScripts, type ScriptName, type ScriptRunner } from './redis-scripts.js';
@@ -18,14 +19,24 @@ export interface RedisStoreOptions {
   logger: Logger;
   /** Clock for event timestamps (ms), for tests. */
   now?: () => number;
+  /** Counts failed commands by kind (timeout, connection, reply). */
+  metrics?: Pick<Metrics, 'redisErrors'>;
 }
+
+/**
+ * The scripts that change a blog. When one of them fails after it may have reached Redis, the
+ * answer must not claim that nothing was written.
+ */
+const MUTATIONS: ReadonlySet<string> = new Set<ScriptName>(['createBlog', 'updateBlog', 'createEntry', 'updateEntry', 'deleteEntry', 'rotateEpoch']);
 
 type Result<T extends (...args: never[]) => unknown> = Awaited<ReturnType<T>>;
 
 /**
  * The event store over Redis: one Lua script per operation, so every mutation bumps seq,
  * writes state, appends to the capped stream and publishes, all or nothing, and every read
- * returns exactly the position of the state it read. Connection failures surface as
+ * returns exactly the position of the state it read. Failures say what is known: a mutation that
+ * may have reached Redis (timed out, or the connection broke while it was in flight) is
+ * `AppError('store_timeout')`; anything certainly not run, and every failed read, is
  * `AppError('store_unavailable')`. The caller owns (connects, closes) the connection.
  *
  * @example
@@ -38,6 +49,7 @@ export class RedisStore implements EventStore {
   private readonly logMax: number;
   private readonly log: Logger;
   private readonly now: () => number;
+  private readonly metrics: Pick<Metrics, 'redisErrors'> | undefined;
 
   constructor(opts: RedisStoreOptions) {
     this.redis = opts.redis;
@@ -45,14 +57,16 @@ export class RedisStore implements EventStore {
     this.log = opts.logger.child({ module: 'redis-store' });
     this.now = opts.now ?? Date.now;
     this.run = defineStoreScripts(opts.redis);
+    this.metrics = opts.metrics;
   }
 
   async createBlog(blog: Blog): Promise<Result<EventStore['createBlog']>> {
     const json = blogJson(blog);
     const k = blogKeys(blog.id);
     // Indexed first (NX keeps an existing score): an indexed id without a blog is skipped by
-    // listBlogs, while a blog missing from the index would be invisible for good.
-    await this.call('createBlog', () => this.redis.zadd(BLOG_INDEX_KEY, 'NX', Date.parse(blog.createdAt), blog.id));
+    // listBlogs, while a blog missing from the index would be invisible for good. So this alone
+    // writes nothing anyone can see, and its failure is not a mutation's.
+    await this.call('indexBlog', () => this.redis.zadd(BLOG_INDEX_KEY, 'NX', Date.parse(blog.createdAt), blog.id));
     const reply = await this.script('createBlog', [k.blog, k.meta, k.entries, k.order, k.log], [
       blog.id, channelFor(blog.id), newEpoch(), json, this.rest({ type: 'blog.updated', blogJson: json }), this.logMax,
     ]);
@@ -275,12 +289,27 @@ export class RedisStore implements EventStore {
 
   private failure(op: string, err: unknown): AppError {
     if (err instanceof AppError) return err;
-    if (isRedisUnavailable(err)) {
-      // The connection logs the outage once; per-request lines would only repeat it.
-      this.log.debug({ op, err }, 'store unavailable');
-      return new AppError('store_unavailable', 'the store cannot be reached', { cause: err });
+    const failed = redisFailureOf(err);
+    if (failed === undefined) {
+      this.log.error({ op, err }, 'store command failed');
+      return new AppError('internal', 'the store failed', { cause: err });
     }
-    this.log.error({ op, err }, 'store command failed');
-    return new AppError('internal', 'the store failed', { cause: err });
+    this.metrics?.redisErrors.inc(failed.kind);
+    if (failed.mayHaveRun && MUTATIONS.has(op)) {
+      this.log.warn({ op, err, kind: failed.kind }, 'store write outcome unknown');
+      return new AppError('store_timeout', storeTimeoutMessage(op), { cause: err });
+    }
+    // The connection logs the outage once; per-request lines would only repeat it.
+    this.log.debug({ op, err, kind: failed.kind }, 'store unavailable');
+    const message = MUTATIONS.has(op) ? 'the store cannot be reached; nothing was written' : 'the store cannot be reached';
+    return new AppError('store_unavailable', message, { cause: err });
   }
+}
+
+/** What a client should do about a write that may or may not have been stored. */
+function storeTimeoutMessage(op: string): string {
+  const said = 'the store did not confirm this write in time, so it may have been stored';
+  return op === 'createEntry'
+    ? `${said}; retry with the same Idempotency-Key (an entry already stored is answered again, never stored twice)`
+    : `${said}; read the current state before repeating it`;
 }

@@ -24,7 +24,7 @@ describe('auth guard', () => {
     for (const route of [ADMIN_ROUTE, EDITOR_ROUTE]) {
       const res = await app.call('GET', route, { token: ADMIN_TOKEN });
       assert.equal(res.status, 200, route);
-      assert.deepEqual(res.body.principal, { name: 'admin', role: 'admin' });
+      assert.deepEqual(res.body.principal, { name: 'admin', role: 'admin', tokenId: 'admin' });
     }
   });
 
@@ -60,10 +60,10 @@ describe('auth guard', () => {
   });
 
   test('when an editor token from POST /api/tokens is used, then editor routes accept it under its name', async () => {
-    const { token } = await issueToken(app, 'Ada Lovelace');
+    const { token, id } = await issueToken(app, 'Ada Lovelace');
     const res = await app.call('GET', EDITOR_ROUTE, { token });
     assert.equal(res.status, 200);
-    assert.deepEqual(res.body.principal, { name: 'Ada Lovelace', role: 'editor' });
+    assert.deepEqual(res.body.principal, { name: 'Ada Lovelace', role: 'editor', tokenId: id });
   });
 
   test('when an editor token is used on an admin route, then 403 forbidden', async () => {
@@ -81,10 +81,10 @@ describe('auth guard', () => {
   });
 
   test('when a token with the admin role is issued, then it opens admin routes', async () => {
-    const { token } = await issueToken(app, 'Chief', 'admin');
+    const { token, id } = await issueToken(app, 'Chief', 'admin');
     const res = await app.call('GET', ADMIN_ROUTE, { token });
     assert.equal(res.status, 200);
-    assert.deepEqual(res.body.principal, { name: 'Chief', role: 'admin' });
+    assert.deepEqual(res.body.principal, { name: 'Chief', role: 'admin', tokenId: id });
   });
 
   test('when a route without a guard asks for the principal, then 500 internal rather than an anonymous principal', async () => {
@@ -96,7 +96,9 @@ describe('auth guard', () => {
   test('when principalOf is called on a response without a principal, then it throws', () => {
     const res = { locals: {} } as unknown as Response;
     assert.throws(() => principalOf(res), AppError);
-    const forged = { locals: { principal: { name: 'x', role: 'superuser' } } } as unknown as Response;
+    const forged = { locals: { principal: { name: 'x', role: 'superuser', tokenId: 'x' } } } as unknown as Response;
     assert.throws(() => principalOf(forged), AppError);
+    const anonymous = { locals: { principal: { name: 'x', role: 'editor' } } } as unknown as Response;
+    assert.throws(() => principalOf(anonymous), AppError, 'a principal without a token id cannot be limited per token');
   });
 });

@@ -8,7 +8,7 @@ const ADMIN = 'composite-admin-token-0123456789';
 describe('AdminTokenAuthenticator', () => {
   test('when the configured token is presented, then the principal is the admin', async () => {
     const admin = new AdminTokenAuthenticator(ADMIN);
-    assert.deepEqual(await admin.authenticate(ADMIN), { name: 'admin', role: 'admin' });
+    assert.deepEqual(await admin.authenticate(ADMIN), { name: 'admin', role: 'admin', tokenId: 'admin' });
   });
 
   test('when anything else is presented, then null, whatever its length', async () => {
@@ -29,7 +29,7 @@ describe('CompositeAuthenticator', () => {
     const auth = new CompositeAuthenticator(new AdminTokenAuthenticator(ADMIN), tokens);
     const { token, record } = await tokens.create('Night desk', 'editor');
 
-    assert.deepEqual(await auth.authenticate(token), { name: 'Night desk', role: 'editor' });
+    assert.deepEqual(await auth.authenticate(token), { name: 'Night desk', role: 'editor', tokenId: record.id });
     const [listed] = await tokens.list();
     assert.equal(listed?.id, record.id);
     assert.ok(listed?.lastUsedAt !== undefined);
@@ -42,7 +42,7 @@ describe('CompositeAuthenticator', () => {
       }
     })();
     const auth = new CompositeAuthenticator(new AdminTokenAuthenticator(ADMIN), tokens);
-    assert.deepEqual(await auth.authenticate(ADMIN), { name: 'admin', role: 'admin' });
+    assert.deepEqual(await auth.authenticate(ADMIN), { name: 'admin', role: 'admin', tokenId: 'admin' });
   });
 
   test('when recording a use fails, then the verified token is still accepted', async () => {
@@ -52,8 +52,8 @@ describe('CompositeAuthenticator', () => {
       }
     })();
     const auth = new CompositeAuthenticator(new AdminTokenAuthenticator(ADMIN), tokens);
-    const { token } = await tokens.create('Resilient', 'editor');
-    assert.deepEqual(await auth.authenticate(token), { name: 'Resilient', role: 'editor' });
+    const { token, record } = await tokens.create('Resilient', 'editor');
+    assert.deepEqual(await auth.authenticate(token), { name: 'Resilient', role: 'editor', tokenId: record.id });
   });
 
   test('when verifying fails because the store is down, then the error propagates instead of a null (no false 401)', async () => {

@@ -55,10 +55,10 @@ describe('RedisTokenStore shared by two instances', () => {
   beforeEach(() => redis.admin.flushall());
 
   test('when a token issued on one instance is used on the other, then it is accepted there', async () => {
-    const { token } = await issueToken(serverA, 'Roaming editor');
+    const { token, id } = await issueToken(serverA, 'Roaming editor');
     const res = await serverB.call('GET', EDITOR_ROUTE, { token });
     assert.equal(res.status, 200);
-    assert.deepEqual(res.body.principal, { name: 'Roaming editor', role: 'editor' });
+    assert.deepEqual(res.body.principal, { name: 'Roaming editor', role: 'editor', tokenId: id });
   });
 
   test('when a token is revoked on one instance, then the other refuses it immediately', async () => {

@@ -4,13 +4,14 @@ import express from 'express';
 import {
   AdminTokenAuthenticator,
   CompositeAuthenticator,
-  FailedAuthLimiter,
   createAuthGuard,
+  createLimiter,
   createTokenRouter,
   principalOf,
+  type Limiter,
   type TokenStore,
 } from '../../server/auth/index.js';
-import { silentLogger } from '../../server/log/logger.js';
+import { silentLogger, type Logger } from '../../server/log/logger.js';
 import { errorHandler, notFoundHandler } from '../../server/rest/error-handler.js';
 import { jsonBody } from '../../server/rest/json-body.js';
 import { call, type ApiResponse } from '../support/api.js';
@@ -20,7 +21,7 @@ export const ADMIN_TOKEN = 'auth-test-admin-token-0123456789';
 /** An app with the auth pieces wired as the lead wires them, plus one editor and one admin route. */
 export interface AuthApp {
   url: string;
-  limiter: FailedAuthLimiter;
+  limiter: Limiter;
   /** `call` against this app. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON bodies
   call<T = any>(method: string, path: string, options?: Parameters<typeof call>[3]): Promise<ApiResponse<T>>;
@@ -41,10 +42,11 @@ export const ADMIN_ROUTE = '/api/admin-only';
 export async function startAuthApp(options: {
   tokens: TokenStore;
   trustProxy?: boolean;
-  limiter?: FailedAuthLimiter;
+  limiter?: Limiter;
+  logger?: Logger;
 }): Promise<AuthApp> {
-  const logger = silentLogger();
-  const limiter = options.limiter ?? new FailedAuthLimiter({ maxFailures: 10, windowMs: 60_000 });
+  const logger = options.logger ?? silentLogger();
+  const limiter = options.limiter ?? createLimiter('failed_auth', 10);
   const authenticator = new CompositeAuthenticator(new AdminTokenAuthenticator(ADMIN_TOKEN), options.tokens, logger);
   const guard = createAuthGuard({ authenticator, limiter, logger });
 

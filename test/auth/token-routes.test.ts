@@ -97,10 +97,20 @@ describe('token routes', () => {
   test('when an unknown or already revoked id is deleted, then 404 not_found', async () => {
     const { id } = await issueToken(app, 'Twice');
     assert.equal((await app.call('DELETE', `/api/tokens/${id}`, { token: ADMIN_TOKEN })).status, 204);
-    for (const path of [`/api/tokens/${id}`, '/api/tokens/nosuchtokenid000', '/api/tokens/ids', '/api/tokens/%2E%2E']) {
+    // fetch resolves %2E%2E away, so that one asks for no route at all
+    for (const path of [`/api/tokens/${id}`, '/api/tokens/nosuchtokenid000', '/api/tokens/%2E%2E']) {
       const res = await app.call('DELETE', path, { token: ADMIN_TOKEN });
       assert.equal(res.status, 404, path);
       assert.equal(res.body.error.code, 'not_found');
+    }
+  });
+
+  test('when an id no token can have is deleted, then 400 validation_failed, without echoing it', async () => {
+    for (const path of ['/api/tokens/ids', '/api/tokens/%00', `/api/tokens/${'z'.repeat(500)}`]) {
+      const res = await app.call('DELETE', path, { token: ADMIN_TOKEN });
+      assert.equal(res.status, 400, path);
+      assert.equal(res.body.error.code, 'validation_failed');
+      assert.ok(!JSON.stringify(res.body).includes('zzzzzzzzzz'), 'the id is not echoed');
     }
   });
 

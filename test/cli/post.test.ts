@@ -121,3 +121,21 @@ describe('liveblog post', () => {
     assert.match(res.stderr, /^liveblog: the text: .*20000/);
   });
 });
+
+describe('liveblog post over the write limit', () => {
+  let server: TestInstance;
+  before(async () => {
+    server = await startInstance({ env: { RATE_LIMIT_WRITES_PER_MINUTE: '2' } });
+    // the blog is the admin token's first write
+    await createBlog(server.url, server.adminToken, { id: 'limited', title: 'Limited' });
+  });
+  after(() => server.close());
+
+  it('when the token has used up its writes for the minute, then one line says so and when to send it again, and exit is 1', async () => {
+    assert.equal((await runCli(['post', 'limited', 'Second write'], { env: cliEnv(server, server.adminToken) })).code, 0);
+    const res = await runCli(['post', 'limited', 'Third write'], { env: cliEnv(server, server.adminToken) });
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /^liveblog: this token sent too many changes in a minute \(429\); wait \d+ s, then send it again\.\n$/);
+    assert.equal((await entriesOf(server, 'limited')).length, 1);
+  });
+});

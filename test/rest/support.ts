@@ -7,9 +7,9 @@ import { ApiErrorBody, type ApiErrorCode } from '../../shared/index.js';
 import {
   AdminTokenAuthenticator,
   CompositeAuthenticator,
-  FailedAuthLimiter,
   MemoryTokenStore,
   createAuthGuard,
+  createRequestLimits,
   createTokenRouter,
 } from '../../server/auth/index.js';
 import { createRenderer, type RendererOptions } from '../../server/domain/renderer.js';
@@ -73,10 +73,11 @@ export async function startRestApp(
   const renderer = createRenderer({ logger, ...options.render });
   const tokens = new MemoryTokenStore();
   const { token: editorToken } = await tokens.create(EDITOR_NAME, 'editor');
+  // generous: the contract tests write a lot and send many bad tokens on purpose; the limits have tests of their own
+  const limits = createRequestLimits({ rateLimits: { writesPerMinute: 100_000, previewsPerMinute: 100_000, failedAuthPerMinute: 100_000 }, logger });
   const guard = createAuthGuard({
     authenticator: new CompositeAuthenticator(new AdminTokenAuthenticator(ADMIN_TOKEN), tokens),
-    // generous: the contract tests send many bad tokens on purpose and are not testing the limiter
-    limiter: new FailedAuthLimiter({ maxFailures: 1000, windowMs: 60_000 }),
+    limiter: limits.failedAuth,
     logger,
   });
 
@@ -84,7 +85,7 @@ export async function startRestApp(
   app.use(createHealthRouter({ store }));
   app.use('/api', jsonBody());
   app.use('/api/tokens', createTokenRouter({ tokens, guard }));
-  app.use('/api', createRestRouter({ store, auth: guard, logger, renderer, now: options.now ?? tickingClock() }));
+  app.use('/api', createRestRouter({ store, auth: guard, limitWrites: limits.writes, logger, renderer, now: options.now ?? tickingClock() }));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
 

@@ -7,6 +7,16 @@ import { silentLogger, type Logger } from '../../server/log/logger.js';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
 
+/**
+ * Tests post hundreds of entries a minute with one token, far above the production defaults
+ * (`RATE_LIMIT_*`, 120 writes a minute). The limits have tests of their own
+ * (test/auth/rate-limits.test.ts), which pass their own values in `env`.
+ */
+export const TEST_RATE_LIMITS: Record<string, string> = {
+  RATE_LIMIT_WRITES_PER_MINUTE: '100000',
+  RATE_LIMIT_PREVIEWS_PER_MINUTE: '100000',
+};
+
 /** One running server instance, as a test sees it. */
 export interface TestInstance {
   url: string;
@@ -30,6 +40,7 @@ export async function startInstance(
 ): Promise<TestInstance> {
   const config = loadConfig({
     ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    ...TEST_RATE_LIMITS,
     ...(options.redisUrl !== undefined ? { REDIS_URL: options.redisUrl } : {}),
     ...options.env,
   });

@@ -6,7 +6,7 @@ import { bodySource, readBody } from '../body-input.js';
 import type { Command } from '../command.js';
 import { failWith } from '../failure.js';
 import { say } from '../io.js';
-import { entryInput, newIdempotencyKey, publishEntry } from '../publish.js';
+import { entryInput, newIdempotencyKey, publishEntry, retriedNote } from '../publish.js';
 
 const PostFlags = z.object({
   file: z.string().optional(),
@@ -34,8 +34,8 @@ export const post: Command = {
     '--caption C        the image or video caption',
     '--key-event        mark it as a key event (listed in the summary)',
     '--pin              pin it to the top of the blog',
-    'Each post carries a fresh Idempotency-Key; after a 503 or a network error it is sent',
-    'again with the same key, so it is never published twice.',
+    'Each post carries a fresh Idempotency-Key; after a 503, a 504 (the store did not confirm',
+    'the write) or a network error it is sent again with the same key, so it is never published twice.',
   ],
   options: {
     file: { type: 'string' },
@@ -74,7 +74,7 @@ export const post: Command = {
     );
     const res = await publishEntry(api, blogId, entry, newIdempotencyKey());
     if (!res.ok) failWith(res.failure, { blogId });
-    say(input.io, `posted ${res.data.entry.id} to ${blogId}`);
+    say(input.io, `posted ${res.data.entry.id} to ${blogId}${retriedNote(res.attempts)}`);
     return 0;
   },
 };
