@@ -84,6 +84,10 @@ export async function startTarget(options: TargetOptions): Promise<Target> {
       ADMIN_TOKEN: options.adminToken,
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
+      // production refuses to start without it (links must not follow the Host header)
+      PUBLIC_URL: `http://127.0.0.1:${options.port}`,
+      // one token publishes every entry of every run, shared by all instances through Redis
+      RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
     },
   });
   let tail = '';
