@@ -14,7 +14,7 @@ import { createMetrics, type Metrics } from './metrics/index.js';
 import { MemoryPresenceStore, Presence, RedisPresenceStore } from './presence/index.js';
 import { Relay } from './relay/index.js';
 import { createHealthRouter, createRestRouter, errorHandler, jsonBody, notFoundHandler } from './rest/index.js';
-import { FrameAdapter, readerHandler, releaseHandshakeRequests, roomOf, type ReaderServer } from './rooms/index.js';
+import { FrameAdapter, readerHandler, readerParser, releaseHandshakeRequests, roomOf, type ReaderServer } from './rooms/index.js';
 import type { EventStore } from './store/event-store.js';
 
 /** What the application runs on; tests pass their own (in-memory or a test Redis). */
@@ -112,6 +112,8 @@ export function createApplication(httpServer: HttpServer, components: AppCompone
     serveClient: false,
     // A room broadcast is framed once and written to every WebSocket reader as is.
     adapter: FrameAdapter,
+    // Subscribe answers are JSON-encoded once per position and sent to each reader as is.
+    parser: readerParser,
     // Readers only send small subscribe requests; anything bigger is not a reader.
     maxHttpBufferSize: 16 * 1024,
     perMessageDeflate: false,
@@ -137,7 +139,7 @@ export function createApplication(httpServer: HttpServer, components: AppCompone
     },
   });
 
-  io.on('connection', readerHandler({ relay, store, logger: logger.child({ module: 'rooms' }) }));
+  io.on('connection', readerHandler({ relay, store, metrics, logger: logger.child({ module: 'rooms' }) }));
 
   const presence = new Presence({
     io,

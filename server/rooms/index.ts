@@ -4,3 +4,5 @@ export type { ReaderServer, ReaderSocket, ReaderData } from './reader-socket.js'
 export { FrameAdapter } from './frame-adapter.js';
 export { textFrame } from './ws-frame.js';
 export { releaseHandshakeRequests } from './lean-connections.js';
+export { EncodedAck, AckPassingEncoder, readerParser } from './encoded-ack.js';
+export { CatchUpAnswers, type ReadyAnswer } from './catch-up-answers.js';
