@@ -1,5 +1,5 @@
 export { readerHandler, type SubscribeDeps } from './subscribe.js';
-export { blogIdOfRoom, roomOf } from './room-name.js';
+export { blogIdOfRoom, isBlogRoom, roomOf } from './room-name.js';
 export type { ReaderServer, ReaderSocket, ReaderData } from './reader-socket.js';
 export { FrameAdapter } from './frame-adapter.js';
 export { textFrame } from './ws-frame.js';
