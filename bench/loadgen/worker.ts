@@ -4,6 +4,7 @@
  * Started by `pool.ts` under `taskset -c 1`; never run by hand.
  */
 import WebSocket from 'ws';
+import { reconnectDelay } from '../../client/live/backoff.js';
 import { FromWorker, ToWorker, type WorkerStart } from './messages.js';
 import { classify, CONNECT_NAMESPACE, PONG, socketIoUrl, subscribePacket } from './protocol.js';
 
@@ -29,6 +30,9 @@ class LoadWorker {
   private readonly receiveCount: Uint8Array<ArrayBuffer>;
   private readonly subscribedAt: Uint32Array<ArrayBuffer>;
   private readonly resubscribedAt: Float64Array<ArrayBuffer>;
+  /** Per reader, of its last reconnect: when the attempt started and when its WebSocket was open. */
+  private readonly attemptAt: Float64Array<ArrayBuffer>;
+  private readonly openedAt: Float64Array<ArrayBuffer>;
   private epoch: string | null = null;
   private reconnects = 0;
   private subscribedCount = 0;
@@ -44,6 +48,8 @@ class LoadWorker {
     this.receiveCount = new Uint8Array(config.readers * this.stride);
     this.subscribedAt = new Uint32Array(config.readers);
     this.resubscribedAt = new Float64Array(config.readers);
+    this.attemptAt = new Float64Array(config.readers);
+    this.openedAt = new Float64Array(config.readers);
   }
 
   async connectAll(): Promise<void> {
@@ -79,6 +85,7 @@ class LoadWorker {
     socket.on('message', (data: Buffer) => this.onMessage(reader, socket, data));
     socket.on('open', () => {
       opened = true;
+      this.openedAt[reader.index] = now();
     });
     socket.on('error', () => {
       // 'close' follows and decides what to do
@@ -106,15 +113,14 @@ class LoadWorker {
     return this.subscribedAt[reader.index]! > 0 || reader.held > 0;
   }
 
-  /** Same backoff as the reader library: 500 ms doubling to 5 s, randomized by ±50 %. */
+  /** The reader library's own schedule: the first attempt spread over its window, then backing off. */
   private scheduleReconnect(reader: Reader): void {
-    const base = Math.min(5_000, 500 * 2 ** reader.attempt);
-    const delay = base * (0.5 + Math.random());
     setTimeout(() => {
       if (this.stopping) return;
       this.reconnects += 1;
+      this.attemptAt[reader.index] = now();
       this.open(reader);
-    }, delay);
+    }, reconnectDelay(reader.attempt));
   }
 
   private onMessage(reader: Reader, socket: WebSocket, data: Buffer): void {
@@ -200,6 +206,8 @@ class LoadWorker {
       receiveCount: this.receiveCount,
       subscribedAt: this.subscribedAt,
       resubscribedAt: this.resubscribedAt,
+      attemptAt: this.attemptAt,
+      openedAt: this.openedAt,
       reconnects: this.reconnects,
       cpuMicros: cpu.user + cpu.system,
       wallMicros: (now() - this.wallMark) / 1_000,
