@@ -24,7 +24,7 @@ export interface StormResult {
   openMs: { median: number; p99: number };
   /** From the open WebSocket until the resubscribe ack (Engine.IO and Socket.IO handshakes, the catch-up answer): median and p99. */
   answerMs: { median: number; p99: number };
-  /** CPU busy from the restart until all caught up: the restarted instance (CPU 0 is 100 %), and the load generators (their CPU is 100 %). */
+  /** CPU busy from the restart until all caught up (or until the wait ended): the restarted instance (CPU 0 is 100 %), and the load generators (their CPU is 100 %). */
   serverCpuBusyPercent: number;
   loadgenCpuBusyPercent: number;
   /** Connections the kernel dropped from full accept queues from the kill until all caught up (see `listenOverflows`). */
@@ -98,7 +98,7 @@ function stormPhases(reports: WorkerReport[], restartedAt: number): Pick<StormRe
 }
 
 function busyDuring(sampler: CpuSampler | undefined, from: number, ms: number): Pick<StormResult, 'serverCpuBusyPercent' | 'loadgenCpuBusyPercent'> {
-  if (sampler === undefined || !Number.isFinite(ms)) return { serverCpuBusyPercent: Number.NaN, loadgenCpuBusyPercent: Number.NaN };
+  if (sampler === undefined) return { serverCpuBusyPercent: Number.NaN, loadgenCpuBusyPercent: Number.NaN };
   const busy = sampler.busy(from, from + ms * 1e6);
   return { serverCpuBusyPercent: busy.server, loadgenCpuBusyPercent: busy.load };
 }
@@ -198,7 +198,8 @@ export async function runStorm(readers: number, params: RunParameters): Promise<
       downMs: round((restartedAt - killAt) / 1e6),
       resubscribeMs: { median: round(quantile(resubscribeTimes, 0.5)), last: round(quantile(resubscribeTimes, 1)) },
       ...phases,
-      ...busyDuring(sampler, restartedAt, caughtUp),
+      // until all caught up, or until the end of the wait when some never were
+      ...busyDuring(sampler, restartedAt, Number.isFinite(caughtUp) ? caughtUp : (Number(process.hrtime.bigint()) - restartedAt) / 1e6),
       listenOverflows: listenOverflows() - overflowsAtKill,
       caughtUpMs: round(caughtUp),
       delivery,

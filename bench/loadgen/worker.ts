@@ -4,7 +4,7 @@
  * Started by `pool.ts` under `taskset -c 1`; never run by hand.
  */
 import WebSocket from 'ws';
-import { reconnectDelay } from '../../client/live/backoff.js';
+import { reconnectDelay, retryDelay } from '../../client/live/backoff.js';
 import { FromWorker, ToWorker, type WorkerStart } from './messages.js';
 import { classify, CONNECT_NAMESPACE, PONG, socketIoUrl, subscribePacket } from './protocol.js';
 
@@ -15,6 +15,8 @@ interface Reader {
   held: number;
   subscribed: boolean;
   attempt: number;
+  /** Subscribes refused as unavailable or rate limited since the last answer that worked. */
+  refusals: number;
 }
 
 const now = (): number => Number(process.hrtime.bigint());
@@ -60,7 +62,7 @@ class LoadWorker {
         this.onSettled = resolve;
       });
       for (let i = start; i < end; i += 1) {
-        const reader: Reader = { index: i, socket: undefined, held: 0, subscribed: false, attempt: 0 };
+        const reader: Reader = { index: i, socket: undefined, held: 0, subscribed: false, attempt: 0, refusals: 0 };
         this.readers.push(reader);
         this.open(reader);
       }
@@ -142,13 +144,11 @@ class LoadWorker {
       case 'open':
         socket.send(CONNECT_NAMESPACE);
         return;
-      case 'connected': {
-        const resume = this.epoch !== null && reader.held > 0 ? { epoch: this.epoch, after: reader.held } : {};
-        socket.send(subscribePacket(1, { blogId: this.config.blogId, ...resume }));
+      case 'connected':
+        this.subscribe(reader, socket);
         return;
-      }
       case 'ack':
-        this.onAck(reader, packet.payload);
+        this.onAck(reader, socket, packet.payload);
         return;
       case 'ignored':
         return;
@@ -157,15 +157,30 @@ class LoadWorker {
     }
   }
 
-  private onAck(reader: Reader, payload: string): void {
+  private subscribe(reader: Reader, socket: WebSocket): void {
+    const resume = this.epoch !== null && reader.held > 0 ? { epoch: this.epoch, after: reader.held } : {};
+    socket.send(subscribePacket(1, { blogId: this.config.blogId, ...resume }));
+  }
+
+  private onAck(reader: Reader, socket: WebSocket, payload: string): void {
     const at = now();
     const [ack] = JSON.parse(payload) as [
-      { ok: boolean; reset?: boolean; position?: { epoch: string; seq: number }; events?: { seq: number }[] },
+      { ok: boolean; reset?: boolean; position?: { epoch: string; seq: number }; events?: { seq: number }[]; error?: { code: string } },
     ];
     if (!ack.ok || ack.position === undefined) {
+      const code = ack.error?.code;
+      if (code === 'unavailable' || code === 'rate_limited') {
+        // As the reader library does: ask again on the same connection, backing off.
+        setTimeout(() => {
+          if (!this.stopping && reader.socket === socket && socket.readyState === WebSocket.OPEN) this.subscribe(reader, socket);
+        }, retryDelay(reader.refusals));
+        reader.refusals += 1;
+        return;
+      }
       reader.socket?.close();
       return;
     }
+    reader.refusals = 0;
     const resubscribe = this.everSubscribed(reader);
     this.epoch ??= ack.position.epoch;
     for (const event of ack.events ?? []) this.receive(reader, event.seq, at);
