@@ -29,9 +29,9 @@ interface Kept extends ReadyAnswer {
 /**
  * The catch-up answers of this instance's readers. Readers that come back at the same position
  * (a restarted instance's readers, a page loaded by thousands at once) get one answer, built
- * and JSON-encoded once: it is kept per blog, the feed's head and the reader's `(epoch, after)`,
- * and at most one store read per blog and `(epoch, after)` is in flight however many readers
- * wait for it. An answer is only ever reused at the head it was built at, so what a reader gets
+ * and JSON-encoded once: it is kept per blog feed, the feed's head and the reader's
+ * `(epoch, after)`, and at most one store read per feed and `(epoch, after)` is in flight however
+ * many readers wait for it. An answer is only ever reused at the head it was built at, so what a reader gets
  * is exactly what it would have got alone: the events after its position up to the head, or a
  * snapshot and the events after it.
  *
@@ -45,6 +45,12 @@ export class CatchUpAnswers {
   private readonly kept = new Map<string, Kept>();
   private keptChars = 0;
   private readonly reading = new Map<string, Promise<CatchUp | null>>();
+  /**
+   * Answers belong to the feed that made them: a feed started anew (after an idle drop) on a
+   * store restored from an older snapshot may reach the same position with other events.
+   */
+  private readonly feedIds = new WeakMap<BlogFeed, number>();
+  private nextFeedId = 0;
 
   constructor(private readonly deps: { store: EventStore; metrics?: Metrics }) {}
 
@@ -55,7 +61,7 @@ export class CatchUpAnswers {
   fromMemory(feed: BlogFeed, request: SubscribeRequest): ReadyAnswer | null {
     const head = feed.position();
     if (head === null) return null;
-    const key = answerKey(feed, head, request);
+    const key = this.answerKey(feed, head, request);
     const kept = this.reuse(key);
     if (kept !== null) return kept;
     const events = feed.eventsAfter(request.epoch, request.after);
@@ -69,7 +75,7 @@ export class CatchUpAnswers {
    * does not exist; rejects as the store does.
    */
   read(feed: BlogFeed, request: SubscribeRequest): Promise<CatchUp | null> {
-    const key = `${feed.blogId} ${request.epoch ?? ''} ${request.after ?? ''}`;
+    const key = `${this.feedId(feed)} ${request.epoch ?? ''} ${request.after ?? ''}`;
     const pending = this.reading.get(key);
     if (pending !== undefined) return pending;
     const read = this.deps.store.readEvents(
@@ -94,7 +100,7 @@ export class CatchUpAnswers {
     const tail = feed.eventsAfter(stored.position.epoch, stored.position.seq);
     const head = feed.position();
     if (tail === null || head === null) return null;
-    const key = answerKey(feed, head, request);
+    const key = this.answerKey(feed, head, request);
     // The readers that waited for the same read come here one after another: the first builds.
     const kept = this.reuse(key);
     if (kept !== null) return kept;
@@ -102,6 +108,21 @@ export class CatchUpAnswers {
       ? { source: 'reset', tail, ack: encode({ ok: true, reset: true, position: stored.position, snapshot: stored.snapshot }) }
       : { source: 'store', tail: [], ack: encode({ ok: true, reset: false, position: head, events: [...stored.events, ...tail] }) };
     return this.give(this.keep(key, answer));
+  }
+
+  /** Feed, head and the reader's position: the answer is the same for every reader with this key. */
+  private answerKey(feed: BlogFeed, head: Position, request: SubscribeRequest): string {
+    return `${this.feedId(feed)} ${head.epoch} ${head.seq} ${request.epoch ?? ''} ${request.after ?? ''}`;
+  }
+
+  private feedId(feed: BlogFeed): number {
+    let id = this.feedIds.get(feed);
+    if (id === undefined) {
+      id = this.nextFeedId;
+      this.nextFeedId += 1;
+      this.feedIds.set(feed, id);
+    }
+    return id;
   }
 
   private reuse(key: string): ReadyAnswer | null {
@@ -135,11 +156,6 @@ export class CatchUpAnswers {
     this.keptChars += chars;
     return answer;
   }
-}
-
-/** Blog, head and the reader's position: the answer is the same for every reader with this key. */
-function answerKey(feed: BlogFeed, head: Position, request: SubscribeRequest): string {
-  return `${feed.blogId} ${head.epoch} ${head.seq} ${request.epoch ?? ''} ${request.after ?? ''}`;
 }
 
 function encode(answer: SubscribeAck): EncodedAck {

@@ -6,7 +6,7 @@ import { SubscribeAck, type BlogEvent, type BlogId, type SubscribeRequest } from
 import { MemoryBus } from '../../server/bus/memory-bus.js';
 import { silentLogger } from '../../server/log/logger.js';
 import { createMetrics, type Metrics } from '../../server/metrics/index.js';
-import { Relay, type BlogFeed } from '../../server/relay/index.js';
+import { BlogFeed, Relay } from '../../server/relay/index.js';
 import { AckPassingEncoder, CatchUpAnswers, EncodedAck, type ReadyAnswer } from '../../server/rooms/index.js';
 import type { EventStore } from '../../server/store/event-store.js';
 import { MemoryStore } from '../../server/store/memory-store.js';
@@ -163,6 +163,20 @@ describe('catch-up answers shared by readers at the same position', () => {
     const ready = await answer(feed, { blogId, epoch: 'an-older-epoch', after: 1 });
     const ack = ackOf(ready);
     assert.ok(ack.ok && ack.reset && ack.position.seq === 3);
+  });
+
+  it('when a blog\'s feed is started anew at the same position, then its readers do not get answers kept for the old one', async () => {
+    const { blogId, feed, epoch } = await blogWith(3);
+    const request = { blogId, epoch, after: 2 };
+    const old = answers.fromMemory(feed, request);
+    // What the relay makes after an idle drop: another feed of the blog, from the store.
+    const anew = new BlogFeed({ blogId, store, emit: () => {}, logger: silentLogger(), cacheSize: 4, maxCatchUpEvents: 100 });
+    assert.ok(await anew.start());
+    assert.deepEqual(anew.position(), feed.position());
+    const fresh = answers.fromMemory(anew, request);
+    assert.ok(old !== null && fresh !== null);
+    assert.notEqual(fresh.ack, old.ack, 'built from the new feed');
+    assert.equal(fresh.ack.json, old.ack.json);
   });
 
   it('when answers are given, then each reader answered is counted by where its answer came from', async () => {
