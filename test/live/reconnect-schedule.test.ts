@@ -25,7 +25,7 @@ describe('live client: the reconnect schedule', () => {
 
   describe('readers of an instance that goes away', () => {
     const READERS = 40;
-    const WINDOW_MS = 2_000;
+    const WINDOW_MS = 4_000;
     const fake = fakeServerSuite();
 
     const cuts = [
@@ -63,9 +63,10 @@ describe('live client: the reconnect schedule', () => {
           WINDOW_MS + 5_000,
         );
         backAfter.sort((a, b) => a - b);
-        // With 40 clients spread evenly over 2 s, none in the first or last 30 % has odds under one in a million.
-        assert.ok(backAfter[0]! < 0.3 * WINDOW_MS, `the first is back early: ${backAfter[0]!.toFixed(0)} ms`);
-        assert.ok(backAfter.at(-1)! > 0.7 * WINDOW_MS, `the last comes late in the window: ${backAfter.at(-1)!.toFixed(0)} ms`);
+        // Spread evenly over 4 s, 40 clients all within 2 s has odds under one in 10^10; a busy
+        // machine can narrow the spread only by its longest stall, which the other 2 s cover.
+        const spread = backAfter.at(-1)! - backAfter[0]!;
+        assert.ok(spread > 0.5 * WINDOW_MS, `back from ${backAfter[0]!.toFixed(0)} to ${backAfter.at(-1)!.toFixed(0)} ms after the cut`);
         await until(() => clients.every((f) => f.client.connection === 'live'), 'every client live again');
         for (const f of clients) f.client.close();
       });
