@@ -12,7 +12,7 @@ const SNAPSHOT_PAGE_SIZE = LIMITS.pageSizeDefault;
  * position readers of a busy blog come back with, far less than the readers themselves take.
  */
 const MAX_KEPT_ANSWERS = 256;
-const MAX_KEPT_CHARS = 32 * 1024 * 1024;
+const MAX_KEPT_BYTES = 64 * 1024 * 1024;
 
 /** One subscribe answer, ready to send. */
 export interface ReadyAnswer {
@@ -43,7 +43,7 @@ interface Kept extends ReadyAnswer {
 export class CatchUpAnswers {
   /** Least recently used first. */
   private readonly kept = new Map<string, Kept>();
-  private keptChars = 0;
+  private keptBytes = 0;
   private readonly reading = new Map<string, Promise<CatchUp | null>>();
   /**
    * Answers belong to the feed that made them: a feed started anew (after an idle drop) on a
@@ -140,20 +140,20 @@ export class CatchUpAnswers {
   }
 
   private keep(key: string, answer: Kept): Kept {
-    const chars = answer.ack.json.length;
-    if (chars > MAX_KEPT_CHARS) return answer;
+    const bytes = answer.ack.size;
+    if (bytes > MAX_KEPT_BYTES) return answer;
     const before = this.kept.get(key);
     if (before !== undefined) {
       this.kept.delete(key);
-      this.keptChars -= before.ack.json.length;
+      this.keptBytes -= before.ack.size;
     }
     for (const [oldest, old] of this.kept) {
-      if (this.kept.size < MAX_KEPT_ANSWERS && this.keptChars + chars <= MAX_KEPT_CHARS) break;
+      if (this.kept.size < MAX_KEPT_ANSWERS && this.keptBytes + bytes <= MAX_KEPT_BYTES) break;
       this.kept.delete(oldest);
-      this.keptChars -= old.ack.json.length;
+      this.keptBytes -= old.ack.size;
     }
     this.kept.set(key, answer);
-    this.keptChars += chars;
+    this.keptBytes += bytes;
     return answer;
   }
 }

@@ -12,7 +12,7 @@ import type { Metrics } from '../metrics/index.js';
 import type { BlogFeed, Relay } from '../relay/index.js';
 import type { EventStore } from '../store/event-store.js';
 import { CatchUpAnswers, type ReadyAnswer } from './catch-up-answers.js';
-import type { EncodedAck } from './encoded-ack.js';
+import { ackIdOf, sendEncodedAck, type EncodedAck } from './encoded-ack.js';
 import type { ReaderSocket } from './reader-socket.js';
 import { roomOf } from './room-name.js';
 
@@ -36,6 +36,12 @@ interface SubscribeContext extends SubscribeDeps {
 
 /** Socket.IO's ack function; the readers' parser sends an `EncodedAck` as the JSON it holds. */
 type Ack = (response: SubscribeAck | EncodedAck) => void;
+
+/** How a request is answered: its ack function, and its ack id when the readers' decoder saw it. */
+interface Reply {
+  ack: Ack;
+  id: number | undefined;
+}
 
 function fail(code: SocketErrorCode, message: string): SubscribeAck {
   return { ok: false, error: { code, message } };
@@ -150,7 +156,7 @@ async function subscribe(socket: ReaderSocket, raw: unknown, ack: Ack, deps: Sub
       }
       socket.data.blogs.push(blogId);
     }
-    const answered = await answer(socket, feed, request, ack, deps);
+    const answered = await answer(socket, feed, request, { ack, id: ackIdOf(raw) }, deps);
     if (!answered) {
       release(socket, blogId, deps);
       ack(fail('unavailable', 'could not catch up in time; retry'));
@@ -173,14 +179,14 @@ async function answer(
   socket: ReaderSocket,
   feed: BlogFeed,
   request: SubscribeRequest,
-  ack: Ack,
+  reply: Reply,
   deps: SubscribeContext,
 ): Promise<boolean> {
   const { blogId } = request;
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const fromMemory = deps.answers.fromMemory(feed, request);
     if (fromMemory !== null) {
-      deliver(socket, blogId, fromMemory, ack);
+      deliver(socket, blogId, fromMemory, reply);
       return true;
     }
     const stored = await deps.answers.read(feed, request);
@@ -193,15 +199,17 @@ async function answer(
     // From here to the join nothing awaits: the relay cannot hand out an event in between.
     const fromStore = deps.answers.fromStored(feed, request, stored);
     if (fromStore === null) continue;
-    deliver(socket, blogId, fromStore, ack);
+    deliver(socket, blogId, fromStore, reply);
     return true;
   }
   return false;
 }
 
 /** Sends the answer (and after a reset the events since its snapshot) and joins the blog's room. */
-function deliver(socket: ReaderSocket, blogId: BlogId, answer: ReadyAnswer, ack: Ack): void {
-  ack(answer.ack);
+function deliver(socket: ReaderSocket, blogId: BlogId, answer: ReadyAnswer, reply: Reply): void {
+  // With its id known, the answer goes out as a frame encoded once for every reader at this position.
+  if (reply.id !== undefined) sendEncodedAck(socket, reply.id, answer.ack);
+  else reply.ack(answer.ack);
   for (const event of answer.tail) socket.emit('update', event);
   void socket.join(roomOf(blogId));
 }

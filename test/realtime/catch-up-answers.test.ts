@@ -1,17 +1,19 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Encoder, PacketType, type Packet } from 'socket.io-parser';
+import { io } from 'socket.io-client';
 import WebSocket from 'ws';
 import { SubscribeAck, type BlogEvent, type BlogId, type SubscribeRequest } from '../../shared/index.js';
 import { MemoryBus } from '../../server/bus/memory-bus.js';
 import { silentLogger } from '../../server/log/logger.js';
 import { createMetrics, type Metrics } from '../../server/metrics/index.js';
 import { BlogFeed, Relay } from '../../server/relay/index.js';
-import { AckPassingEncoder, CatchUpAnswers, EncodedAck, type ReadyAnswer } from '../../server/rooms/index.js';
+import { AckPassingEncoder, CatchUpAnswers, EncodedAck, textFrame, textFrameHeader, type ReadyAnswer } from '../../server/rooms/index.js';
 import type { EventStore } from '../../server/store/event-store.js';
 import { MemoryStore } from '../../server/store/memory-store.js';
 import { createBlog, postEntry } from '../support/api.js';
 import { startInstance, type TestInstance } from '../support/instance.js';
+import type { RawSocket } from '../support/raw-socket.js';
 import { waitFor } from '../store/conformance.js';
 import { makeBlog, makeEntry } from '../store/fixtures.js';
 
@@ -32,6 +34,23 @@ describe('the readers\' ack encoder', () => {
       assert.deepEqual(passed, own);
     });
   }
+
+  it('when an answer is framed for a WebSocket reader, then the frame is the one of the text Socket.IO would send, at every length form', () => {
+    // payloads from under to over 126 and 65,536 bytes, where the frame header grows
+    const lengths = new Set<number>();
+    for (const base of [90, 65_500]) {
+      for (let extra = 0; extra < 40; extra += 1) {
+        for (const [nsp, id] of [['/', 7], ['/elsewhere', 123_456]] as const) {
+          const value = { ok: true, note: `é${'x'.repeat(base + extra)}` };
+          const text = `4${new Encoder().encode({ type: PacketType.ACK, nsp, id, data: [value] })[0] as string}`;
+          const payload = Buffer.from(text);
+          lengths.add(payload.length);
+          assert.deepEqual(Buffer.concat(new EncodedAck(JSON.stringify(value)).frame(nsp, id)), textFrame(payload), `${payload.length} bytes, ${nsp}`);
+        }
+      }
+    }
+    for (const edge of [125, 126, 65_535, 65_536]) assert.ok(lengths.has(edge), `a payload of ${edge} bytes`);
+  });
 
   it('when a packet is not an ack of one encoded value, then it is encoded as Socket.IO does', () => {
     const packets: Packet[] = [
@@ -283,4 +302,29 @@ describe('pre-encoded subscribe answers on a running instance', () => {
     assert.deepEqual(events(texts[1]!), events(texts[0]!));
     assert.deepEqual(events(behind).map((e) => e.seq), [last.seq]);
   });
+
+  it('when a WebSocket reader is answered, then Engine.IO writes the frame made from the answer\'s bytes; a long-polling reader gets the text', async () => {
+    await createBlog(server.url, server.adminToken, { id: 'framed', title: 'Framed' });
+    const { position } = await postEntry(server.url, server.adminToken, 'framed', 'One');
+    const request = { blogId: 'framed', epoch: position.epoch, after: position.seq - 1 };
+    // A frame that says something else than the answer: what arrives tells which of the two was sent.
+    const frame = Object.getOwnPropertyDescriptor(EncodedAck.prototype, 'frame')!;
+    EncodedAck.prototype.frame = (_nsp: string, id: number): [Buffer, Buffer] => {
+      const payload = Buffer.from(`43${id}["from the frame"]`);
+      return [textFrameHeader(payload.length), payload];
+    };
+    try {
+      assert.equal(await subscribeByHand(server.url, 5, request), '435["from the frame"]');
+      const polling: RawSocket = io(server.url, { transports: ['polling'], forceNew: true, reconnection: false });
+      try {
+        const ack = SubscribeAck.parse(await polling.timeout(5_000).emitWithAck('subscribe', request));
+        assert.ok(ack.ok && !ack.reset && ack.events.length === 1, 'the answer itself');
+      } finally {
+        polling.disconnect();
+      }
+    } finally {
+      Object.defineProperty(EncodedAck.prototype, 'frame', frame);
+    }
+  });
+
 });
