@@ -6,7 +6,7 @@
 import WebSocket from 'ws';
 import { reconnectDelay, retryDelay } from '../../client/live/backoff.js';
 import { FromWorker, ToWorker, type WorkerStart } from './messages.js';
-import { classify, CONNECT_NAMESPACE, PONG, socketIoUrl, subscribePacket } from './protocol.js';
+import { ackSeqs, classify, CONNECT_NAMESPACE, PONG, socketIoUrl, subscribePacket } from './protocol.js';
 
 interface Reader {
   index: number;
@@ -148,7 +148,7 @@ class LoadWorker {
         this.subscribe(reader, socket);
         return;
       case 'ack':
-        this.onAck(reader, socket, packet.payload);
+        this.onAck(reader, socket, packet.data, packet.at);
         return;
       case 'ignored':
         return;
@@ -162,9 +162,15 @@ class LoadWorker {
     socket.send(subscribePacket(1, { blogId: this.config.blogId, ...resume }));
   }
 
-  private onAck(reader: Reader, socket: WebSocket, payload: string): void {
+  private onAck(reader: Reader, socket: WebSocket, data: Buffer, from: number): void {
     const at = now();
-    const [ack] = JSON.parse(payload) as [
+    // Parsed in full only when it matters: the epoch of the first answer, and refusals.
+    const seqs = this.epoch !== null ? ackSeqs(data, from) : null;
+    if (seqs !== null) {
+      this.accept(reader, seqs.position, seqs.events, at);
+      return;
+    }
+    const [ack] = JSON.parse(data.toString('utf8', from)) as [
       { ok: boolean; reset?: boolean; position?: { epoch: string; seq: number }; events?: { seq: number }[]; error?: { code: string } },
     ];
     if (!ack.ok || ack.position === undefined) {
@@ -180,11 +186,15 @@ class LoadWorker {
       reader.socket?.close();
       return;
     }
+    this.epoch ??= ack.position.epoch;
+    this.accept(reader, ack.position.seq, (ack.events ?? []).map((e) => e.seq), at);
+  }
+
+  private accept(reader: Reader, position: number, events: number[], at: number): void {
     reader.refusals = 0;
     const resubscribe = this.everSubscribed(reader);
-    this.epoch ??= ack.position.epoch;
-    for (const event of ack.events ?? []) this.receive(reader, event.seq, at);
-    this.markSubscribed(reader, ack.position.seq, resubscribe);
+    for (const seq of events) this.receive(reader, seq, at);
+    this.markSubscribed(reader, position, resubscribe);
     if (resubscribe) this.resubscribedAt[reader.index] = at;
   }
 
