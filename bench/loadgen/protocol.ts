@@ -15,10 +15,8 @@ export type Packet =
   | { kind: 'ack'; id: number; data: Buffer; at: number }
   | { kind: 'ignored' };
 
-/** The WebSocket URL of a Socket.IO server's default path. */
-export function socketIoUrl(baseUrl: string): string {
-  return `${baseUrl.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`;
-}
+/** A Socket.IO server's default path, for a WebSocket straight away. */
+export const SOCKET_IO_PATH = '/socket.io/?EIO=4&transport=websocket';
 
 /** `42<id>["subscribe",request]`: a subscribe with an ack id. */
 export function subscribePacket(id: number, request: { blogId: string; epoch?: string; after?: number }): string {

@@ -3,14 +3,20 @@
  * per process), records when each update arrives, and reports to the orchestrator over IPC.
  * Started by `pool.ts` under `taskset -c 1`; never run by hand.
  */
-import WebSocket from 'ws';
 import { reconnectDelay, retryDelay } from '../../client/live/backoff.js';
 import { FromWorker, ToWorker, type WorkerStart } from './messages.js';
-import { ackSeqs, classify, CONNECT_NAMESPACE, PONG, socketIoUrl, subscribePacket } from './protocol.js';
+import { ackSeqs, classify, CONNECT_NAMESPACE, PONG, SOCKET_IO_PATH, subscribePacket } from './protocol.js';
+import { clientTextFrame, RawWebSocket } from './raw-websocket.js';
+
+// Thousands of refused and reset connections each make an Error: without stacks they cost little.
+Error.stackTraceLimit = 0;
+
+const PONG_FRAME = clientTextFrame(PONG);
+const CONNECT_FRAME = clientTextFrame(CONNECT_NAMESPACE);
 
 interface Reader {
   index: number;
-  socket: WebSocket | undefined;
+  socket: RawWebSocket | undefined;
   /** Highest seq held without a gap: the position a reconnect resubscribes with. */
   held: number;
   subscribed: boolean;
@@ -41,6 +47,9 @@ class LoadWorker {
   private failed = 0;
   private stopping = false;
   private onSettled: (() => void) | undefined;
+  private readonly host: string;
+  private readonly port: number;
+  private readonly path: string;
   private cpuMark = process.cpuUsage();
   private wallMark = now();
 
@@ -52,6 +61,10 @@ class LoadWorker {
     this.resubscribedAt = new Float64Array(config.readers);
     this.attemptAt = new Float64Array(config.readers);
     this.openedAt = new Float64Array(config.readers);
+    const url = new URL(config.url);
+    this.host = url.hostname;
+    this.port = Number(url.port);
+    this.path = config.wire === 'socketio' ? SOCKET_IO_PATH : `/?blogId=${encodeURIComponent(config.blogId)}`;
   }
 
   async connectAll(): Promise<void> {
@@ -79,20 +92,17 @@ class LoadWorker {
   }
 
   private open(reader: Reader): void {
-    const { url, wire, blogId } = this.config;
-    const target = wire === 'socketio' ? socketIoUrl(url) : `${url.replace(/^http/, 'ws')}/?blogId=${encodeURIComponent(blogId)}`;
-    const socket = new WebSocket(target, { perMessageDeflate: false, skipUTF8Validation: true });
-    reader.socket = socket;
     let opened = false;
-    socket.on('message', (data: Buffer) => this.onMessage(reader, socket, data));
-    socket.on('open', () => {
-      opened = true;
-      this.openedAt[reader.index] = now();
+    const socket: RawWebSocket = new RawWebSocket(this.host, this.port, this.path, {
+      open: () => {
+        opened = true;
+        this.openedAt[reader.index] = now();
+      },
+      message: (data) => this.onMessage(reader, socket, data),
+      close: () => onClose(),
     });
-    socket.on('error', () => {
-      // 'close' follows and decides what to do
-    });
-    socket.on('close', () => {
+    reader.socket = socket;
+    const onClose = (): void => {
       if (reader.socket !== socket) return;
       reader.socket = undefined;
       const wasSubscribed = reader.subscribed;
@@ -108,7 +118,7 @@ class LoadWorker {
         this.failed += 1;
         this.settledOne();
       }
-    });
+    };
   }
 
   private everSubscribed(reader: Reader): boolean {
@@ -125,7 +135,7 @@ class LoadWorker {
     }, reconnectDelay(reader.attempt));
   }
 
-  private onMessage(reader: Reader, socket: WebSocket, data: Buffer): void {
+  private onMessage(reader: Reader, socket: RawWebSocket, data: Buffer): void {
     if (this.config.wire === 'ws') {
       // the limit server answers a connection with `ok <seq>`, then sends update frames
       if (data[0] === 0x6f /* 'o' */) {
@@ -139,10 +149,10 @@ class LoadWorker {
         this.receive(reader, packet.seq, now());
         return;
       case 'ping':
-        socket.send(PONG);
+        socket.send(PONG_FRAME);
         return;
       case 'open':
-        socket.send(CONNECT_NAMESPACE);
+        socket.send(CONNECT_FRAME);
         return;
       case 'connected':
         this.subscribe(reader, socket);
@@ -157,12 +167,12 @@ class LoadWorker {
     }
   }
 
-  private subscribe(reader: Reader, socket: WebSocket): void {
+  private subscribe(reader: Reader, socket: RawWebSocket): void {
     const resume = this.epoch !== null && reader.held > 0 ? { epoch: this.epoch, after: reader.held } : {};
-    socket.send(subscribePacket(1, { blogId: this.config.blogId, ...resume }));
+    socket.send(clientTextFrame(subscribePacket(1, { blogId: this.config.blogId, ...resume })));
   }
 
-  private onAck(reader: Reader, socket: WebSocket, data: Buffer, from: number): void {
+  private onAck(reader: Reader, socket: RawWebSocket, data: Buffer, from: number): void {
     const at = now();
     // Parsed in full only when it matters: the epoch of the first answer, and refusals.
     const seqs = this.epoch !== null ? ackSeqs(data, from) : null;
@@ -178,7 +188,7 @@ class LoadWorker {
       if (code === 'unavailable' || code === 'rate_limited') {
         // As the reader library does: ask again on the same connection, backing off.
         setTimeout(() => {
-          if (!this.stopping && reader.socket === socket && socket.readyState === WebSocket.OPEN) this.subscribe(reader, socket);
+          if (!this.stopping && reader.socket === socket && socket.isOpen) this.subscribe(reader, socket);
         }, retryDelay(reader.refusals));
         reader.refusals += 1;
         return;

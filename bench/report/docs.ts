@@ -213,7 +213,7 @@ export function writeDocs(root: string, results: BenchResults): string[] {
     '- Memory per reader: server `VmRSS` after all readers subscribed minus before they connected, divided by readers (one sample: garbage collection makes it noisy at small reader counts).',
     '- CPU per delivery: server `utime + stime` (/proc/<pid>/stat, 10 ms ticks) over the measured phase divided by measured deliveries; it includes the POST itself. Busy % is that CPU time over the wall time of the phase (pinned to one CPU, so 100 % is saturation). Redis CPU is `INFO cpu` over the same phase.',
     '- Load generator busy %: CPU time of all load-generator processes (they share one CPU) over the phase. Near 100 % means the generator, not the server, limits the latency figures.',
-    '- Load generators are separate processes speaking Engine.IO v4 / Socket.IO by hand over `ws` (at most 9,000 sockets each: the open-file limit is 20,000 per process); every run uses fresh server ports.',
+    '- Load generators are separate processes speaking Engine.IO v4 / Socket.IO by hand over a minimal WebSocket client of their own (`bench/loadgen/raw-websocket.ts`: `ws`\'s client costs about as much CPU per connection as the server under test, and would set the pace of a reconnect storm), at most 9,000 sockets each (the open-file limit is 20,000 per process); they reconnect on the reader library\'s schedule (`reconnectDelay`) and ask again after a refused subscribe as it does (`retryDelay`); every run uses fresh server ports.',
     '',
   ].join('\n');
   writeFileSync(join(root, 'docs', 'benchmarks.md'), doc);
