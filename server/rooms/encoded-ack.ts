@@ -1,5 +1,5 @@
 import { Decoder, Encoder, PacketType, type Packet } from 'socket.io-parser';
-import { textFrameHeader } from './ws-frame.js';
+import { textFrameStart } from './ws-frame.js';
 
 /**
  * An ack argument that is already JSON: readers at the same position get the same answer, so it
@@ -31,8 +31,7 @@ export class EncodedAck {
    */
   frame(nsp: string, id: number): [Buffer, Buffer] {
     // "4" is Engine.IO's message packet type.
-    const opening = Buffer.from(`4${ackOpening(nsp, id)}`);
-    return [Buffer.concat([textFrameHeader(opening.length + this.closingBytes.length), opening]), this.closingBytes];
+    return [textFrameStart(`4${ackOpening(nsp, id)}`, this.closingBytes.length), this.closingBytes];
   }
 
   /**

@@ -8,7 +8,7 @@ import { MemoryBus } from '../../server/bus/memory-bus.js';
 import { silentLogger } from '../../server/log/logger.js';
 import { createMetrics, type Metrics } from '../../server/metrics/index.js';
 import { BlogFeed, Relay } from '../../server/relay/index.js';
-import { AckPassingEncoder, CatchUpAnswers, EncodedAck, textFrame, textFrameHeader, type ReadyAnswer } from '../../server/rooms/index.js';
+import { AckPassingEncoder, CatchUpAnswers, EncodedAck, textFrame, textFrameStart, type ReadyAnswer } from '../../server/rooms/index.js';
 import type { EventStore } from '../../server/store/event-store.js';
 import { MemoryStore } from '../../server/store/memory-store.js';
 import { createBlog, postEntry } from '../support/api.js';
@@ -310,8 +310,8 @@ describe('pre-encoded subscribe answers on a running instance', () => {
     // A frame that says something else than the answer: what arrives tells which of the two was sent.
     const frame = Object.getOwnPropertyDescriptor(EncodedAck.prototype, 'frame')!;
     EncodedAck.prototype.frame = (_nsp: string, id: number): [Buffer, Buffer] => {
-      const payload = Buffer.from(`43${id}["from the frame"]`);
-      return [textFrameHeader(payload.length), payload];
+      const rest = Buffer.from('["from the frame"]');
+      return [textFrameStart(`43${id}`, rest.length), rest];
     };
     try {
       assert.equal(await subscribeByHand(server.url, 5, request), '435["from the frame"]');
