@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     finishedAt: new Date().toISOString(),
     command: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
     machine: machine(),
-    parameters: { entries: args.entries, warmup: args.warmup, intervalMs: args.intervalMs, repeat: args.repeat, serverCpus: SERVER_CPUS, loadCpus: LOAD_CPUS },
+    parameters: { entries: args.entries, warmup: args.warmup, intervalMs: args.intervalMs, repeat: args.repeat, batch: args.batch, serverCpus: SERVER_CPUS, loadCpus: LOAD_CPUS },
     fanout: medianOfRuns(fanout),
     storm: medianOfStorms(storm),
     runs: { fanout, storm },

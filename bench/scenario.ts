@@ -28,7 +28,10 @@ export interface FanoutResult {
   instances: number;
   readers: number;
   subscribeFailed: number;
+  /** Wall time from the first connection until every reader was subscribed (batches of `--batch` at a time). */
   connectSeconds: number;
+  /** Server CPU time spent connecting and subscribing, per reader. */
+  connectCpuMicrosPerReader: number;
   delivery: DeliveryFigures;
   memoryKiBPerReader: number;
   serverCpuMicrosPerDelivery: number;
@@ -120,6 +123,7 @@ export async function runFanout(server: ServerKind, instances: number, readers: 
     if (server === 'service') await createBlog(entryUrl, params.adminToken, blogId);
     await sleep(300);
     const rssBefore = targets.map((t) => rssKiB(t.pid));
+    const connectCpu0 = targets.reduce((sum, t) => sum + cpuMicros(t.pid), 0);
     const connectStart = Date.now();
     const connected = await LoadPool.connect({
       targets: spread(targets, readers),
@@ -133,7 +137,9 @@ export async function runFanout(server: ServerKind, instances: number, readers: 
     });
     pool = connected.pool;
     const connectSeconds = (Date.now() - connectStart) / 1_000;
-    log(`${connected.ready.subscribed} readers subscribed in ${connectSeconds.toFixed(1)} s`);
+    const connectCpu = targets.reduce((sum, t) => sum + cpuMicros(t.pid), 0) - connectCpu0;
+    const connectCpuMicrosPerReader = round(connectCpu / Math.max(1, connected.ready.subscribed));
+    log(`${connected.ready.subscribed} readers subscribed in ${connectSeconds.toFixed(1)} s, ${connectCpuMicrosPerReader} µs of server CPU each`);
     await sleep(500);
     const rssAfter = targets.map((t) => rssKiB(t.pid));
 
@@ -168,6 +174,7 @@ export async function runFanout(server: ServerKind, instances: number, readers: 
       readers,
       subscribeFailed: connected.ready.failed,
       connectSeconds: round(connectSeconds, 1),
+      connectCpuMicrosPerReader,
       delivery,
       memoryKiBPerReader: round(memory / Math.max(1, connected.ready.subscribed)),
       serverCpuMicrosPerDelivery: round(serverCpu / Math.max(1, delivery.deliveries)),

@@ -22,6 +22,7 @@ import {
   countReaderDisconnects,
   readerAdmission,
   readerHandler,
+  readerParser,
   releaseHandshakeRequests,
   roomOf,
   type ReaderLimits,
@@ -132,6 +133,8 @@ export function createApplication(httpServer: HttpServer, components: AppCompone
     }),
     allowRequest: admission.allowRequest,
     cors: admission.cors,
+    // Subscribe answers are JSON-encoded once per position and sent to each reader as is.
+    parser: readerParser,
     // Readers only send small subscribe requests; anything bigger is not a reader.
     maxHttpBufferSize: 16 * 1024,
     perMessageDeflate: false,

@@ -55,6 +55,9 @@ export const WorkerReport = z.object({
   subscribedAt: z.instanceof(Uint32Array),
   /** Per reader: when its last resubscribe ack arrived (0 when it never had to resubscribe). */
   resubscribedAt: z.instanceof(Float64Array),
+  /** Per reader, of its last reconnect: when the attempt started, and when its WebSocket was open (0: none). */
+  attemptAt: z.instanceof(Float64Array),
+  openedAt: z.instanceof(Float64Array),
   reconnects: z.number().int(),
   /** CPU time of this process since `mark`, and the wall time it covers. */
   cpuMicros: z.number(),

@@ -94,6 +94,11 @@ export class LoadPool {
     };
   }
 
+  /** The load generators' process ids (for their CPU time). */
+  pids(): number[] {
+    return this.workers.flatMap((w) => (w.child.pid !== undefined ? [w.child.pid] : []));
+  }
+
   private sendTo(i: number, message: ToWorker): void {
     this.workers[i]?.child.send(message);
   }

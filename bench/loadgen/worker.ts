@@ -3,17 +3,26 @@
  * per process), records when each update arrives, and reports to the orchestrator over IPC.
  * Started by `pool.ts` under `taskset -c 1`; never run by hand.
  */
-import WebSocket from 'ws';
+import { reconnectDelay, retryDelay } from '../../client/live/backoff.js';
 import { FromWorker, ToWorker, type WorkerStart } from './messages.js';
-import { classify, CONNECT_NAMESPACE, PONG, socketIoUrl, subscribePacket } from './protocol.js';
+import { ackSeqs, classify, CONNECT_NAMESPACE, PONG, SOCKET_IO_PATH, subscribePacket } from './protocol.js';
+import { clientTextFrame, RawWebSocket } from './raw-websocket.js';
+
+// Thousands of refused and reset connections each make an Error: without stacks they cost little.
+Error.stackTraceLimit = 0;
+
+const PONG_FRAME = clientTextFrame(PONG);
+const CONNECT_FRAME = clientTextFrame(CONNECT_NAMESPACE);
 
 interface Reader {
   index: number;
-  socket: WebSocket | undefined;
+  socket: RawWebSocket | undefined;
   /** Highest seq held without a gap: the position a reconnect resubscribes with. */
   held: number;
   subscribed: boolean;
   attempt: number;
+  /** Subscribes refused as unavailable or rate limited since the last answer that worked. */
+  refusals: number;
 }
 
 const now = (): number => Number(process.hrtime.bigint());
@@ -29,12 +38,18 @@ class LoadWorker {
   private readonly receiveCount: Uint8Array<ArrayBuffer>;
   private readonly subscribedAt: Uint32Array<ArrayBuffer>;
   private readonly resubscribedAt: Float64Array<ArrayBuffer>;
+  /** Per reader, of its last reconnect: when the attempt started and when its WebSocket was open. */
+  private readonly attemptAt: Float64Array<ArrayBuffer>;
+  private readonly openedAt: Float64Array<ArrayBuffer>;
   private epoch: string | null = null;
   private reconnects = 0;
   private subscribedCount = 0;
   private failed = 0;
   private stopping = false;
   private onSettled: (() => void) | undefined;
+  private readonly host: string;
+  private readonly port: number;
+  private readonly path: string;
   private cpuMark = process.cpuUsage();
   private wallMark = now();
 
@@ -44,6 +59,12 @@ class LoadWorker {
     this.receiveCount = new Uint8Array(config.readers * this.stride);
     this.subscribedAt = new Uint32Array(config.readers);
     this.resubscribedAt = new Float64Array(config.readers);
+    this.attemptAt = new Float64Array(config.readers);
+    this.openedAt = new Float64Array(config.readers);
+    const url = new URL(config.url);
+    this.host = url.hostname;
+    this.port = Number(url.port);
+    this.path = config.wire === 'socketio' ? SOCKET_IO_PATH : `/?blogId=${encodeURIComponent(config.blogId)}`;
   }
 
   async connectAll(): Promise<void> {
@@ -54,7 +75,7 @@ class LoadWorker {
         this.onSettled = resolve;
       });
       for (let i = start; i < end; i += 1) {
-        const reader: Reader = { index: i, socket: undefined, held: 0, subscribed: false, attempt: 0 };
+        const reader: Reader = { index: i, socket: undefined, held: 0, subscribed: false, attempt: 0, refusals: 0 };
         this.readers.push(reader);
         this.open(reader);
       }
@@ -71,19 +92,17 @@ class LoadWorker {
   }
 
   private open(reader: Reader): void {
-    const { url, wire, blogId } = this.config;
-    const target = wire === 'socketio' ? socketIoUrl(url) : `${url.replace(/^http/, 'ws')}/?blogId=${encodeURIComponent(blogId)}`;
-    const socket = new WebSocket(target, { perMessageDeflate: false, skipUTF8Validation: true });
-    reader.socket = socket;
     let opened = false;
-    socket.on('message', (data: Buffer) => this.onMessage(reader, socket, data));
-    socket.on('open', () => {
-      opened = true;
+    const socket: RawWebSocket = new RawWebSocket(this.host, this.port, this.path, {
+      open: () => {
+        opened = true;
+        this.openedAt[reader.index] = now();
+      },
+      message: (data) => this.onMessage(reader, socket, data),
+      close: () => onClose(),
     });
-    socket.on('error', () => {
-      // 'close' follows and decides what to do
-    });
-    socket.on('close', () => {
+    reader.socket = socket;
+    const onClose = (): void => {
       if (reader.socket !== socket) return;
       reader.socket = undefined;
       const wasSubscribed = reader.subscribed;
@@ -99,25 +118,24 @@ class LoadWorker {
         this.failed += 1;
         this.settledOne();
       }
-    });
+    };
   }
 
   private everSubscribed(reader: Reader): boolean {
     return this.subscribedAt[reader.index]! > 0 || reader.held > 0;
   }
 
-  /** Same backoff as the reader library: 500 ms doubling to 5 s, randomized by ±50 %. */
+  /** The reader library's own schedule: the first attempt spread over its window, then backing off. */
   private scheduleReconnect(reader: Reader): void {
-    const base = Math.min(5_000, 500 * 2 ** reader.attempt);
-    const delay = base * (0.5 + Math.random());
     setTimeout(() => {
       if (this.stopping) return;
       this.reconnects += 1;
+      this.attemptAt[reader.index] = now();
       this.open(reader);
-    }, delay);
+    }, reconnectDelay(reader.attempt));
   }
 
-  private onMessage(reader: Reader, socket: WebSocket, data: Buffer): void {
+  private onMessage(reader: Reader, socket: RawWebSocket, data: Buffer): void {
     if (this.config.wire === 'ws') {
       // the limit server answers a connection with `ok <seq>`, then sends update frames
       if (data[0] === 0x6f /* 'o' */) {
@@ -131,18 +149,16 @@ class LoadWorker {
         this.receive(reader, packet.seq, now());
         return;
       case 'ping':
-        socket.send(PONG);
+        socket.send(PONG_FRAME);
         return;
       case 'open':
-        socket.send(CONNECT_NAMESPACE);
+        socket.send(CONNECT_FRAME);
         return;
-      case 'connected': {
-        const resume = this.epoch !== null && reader.held > 0 ? { epoch: this.epoch, after: reader.held } : {};
-        socket.send(subscribePacket(1, { blogId: this.config.blogId, ...resume }));
+      case 'connected':
+        this.subscribe(reader, socket);
         return;
-      }
       case 'ack':
-        this.onAck(reader, packet.payload);
+        this.onAck(reader, socket, packet.data, packet.at);
         return;
       case 'ignored':
         return;
@@ -151,19 +167,44 @@ class LoadWorker {
     }
   }
 
-  private onAck(reader: Reader, payload: string): void {
+  private subscribe(reader: Reader, socket: RawWebSocket): void {
+    const resume = this.epoch !== null && reader.held > 0 ? { epoch: this.epoch, after: reader.held } : {};
+    socket.send(clientTextFrame(subscribePacket(1, { blogId: this.config.blogId, ...resume })));
+  }
+
+  private onAck(reader: Reader, socket: RawWebSocket, data: Buffer, from: number): void {
     const at = now();
-    const [ack] = JSON.parse(payload) as [
-      { ok: boolean; reset?: boolean; position?: { epoch: string; seq: number }; events?: { seq: number }[] },
+    // Parsed in full only when it matters: the epoch of the first answer, and refusals.
+    const seqs = this.epoch !== null ? ackSeqs(data, from) : null;
+    if (seqs !== null) {
+      this.accept(reader, seqs.position, seqs.events, at);
+      return;
+    }
+    const [ack] = JSON.parse(data.toString('utf8', from)) as [
+      { ok: boolean; reset?: boolean; position?: { epoch: string; seq: number }; events?: { seq: number }[]; error?: { code: string } },
     ];
     if (!ack.ok || ack.position === undefined) {
+      const code = ack.error?.code;
+      if (code === 'unavailable' || code === 'rate_limited') {
+        // As the reader library does: ask again on the same connection, backing off.
+        setTimeout(() => {
+          if (!this.stopping && reader.socket === socket && socket.isOpen) this.subscribe(reader, socket);
+        }, retryDelay(reader.refusals));
+        reader.refusals += 1;
+        return;
+      }
       reader.socket?.close();
       return;
     }
-    const resubscribe = this.everSubscribed(reader);
     this.epoch ??= ack.position.epoch;
-    for (const event of ack.events ?? []) this.receive(reader, event.seq, at);
-    this.markSubscribed(reader, ack.position.seq, resubscribe);
+    this.accept(reader, ack.position.seq, (ack.events ?? []).map((e) => e.seq), at);
+  }
+
+  private accept(reader: Reader, position: number, events: number[], at: number): void {
+    reader.refusals = 0;
+    const resubscribe = this.everSubscribed(reader);
+    for (const seq of events) this.receive(reader, seq, at);
+    this.markSubscribed(reader, position, resubscribe);
     if (resubscribe) this.resubscribedAt[reader.index] = at;
   }
 
@@ -200,6 +241,8 @@ class LoadWorker {
       receiveCount: this.receiveCount,
       subscribedAt: this.subscribedAt,
       resubscribedAt: this.resubscribedAt,
+      attemptAt: this.attemptAt,
+      openedAt: this.openedAt,
       reconnects: this.reconnects,
       cpuMicros: cpu.user + cpu.system,
       wallMicros: (now() - this.wallMark) / 1_000,

@@ -29,7 +29,7 @@ function combine(runs: unknown[], key = ''): unknown {
 export interface Repeated {
   runs: number;
   /** Per run, in order: the figures the targets are judged on. */
-  perRun: { cpuMicrosPerDelivery: number[]; memoryKiBPerReader: number[]; lastReaderMedianMs: number[] };
+  perRun: { cpuMicrosPerDelivery: number[]; memoryKiBPerReader: number[]; lastReaderMedianMs: number[]; connectSeconds: number[] };
 }
 
 /**
@@ -52,6 +52,7 @@ export function medianOfRuns(results: FanoutResult[]): Array<FanoutResult & Repe
       cpuMicrosPerDelivery: runs.map((r) => r.serverCpuMicrosPerDelivery),
       memoryKiBPerReader: runs.map((r) => r.memoryKiBPerReader),
       lastReaderMedianMs: runs.map((r) => r.delivery.lastReaderMs.median),
+      connectSeconds: runs.map((r) => r.connectSeconds),
     },
   }));
 }

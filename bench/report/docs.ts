@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RECONNECT_SCHEDULE } from '../../client/live/backoff.js';
 import type { FanoutResult } from '../scenario.js';
 import { ratio, type BenchResults } from './results.js';
 import { latencyChart } from './svg.js';
@@ -25,6 +26,17 @@ function fanoutTable(rows: FanoutResult[]): string[] {
         `${d.lost}${r.subscribeFailed > 0 ? ` (+${r.subscribeFailed} not subscribed)` : ''} | ${d.duplicated} | ${num(r.memoryKiBPerReader)} | ${num(r.serverCpuMicrosPerDelivery)} | ` +
         `${num(r.serverCpuBusyPercent, 0)} % | ${num(r.redisCpuMs)} | ${num(r.loadgenCpuBusyPercent, 0)} % |`,
     );
+  }
+  return lines;
+}
+
+function connectTable(rows: FanoutResult[]): string[] {
+  const lines = [
+    '| readers | server | inst. | connect + subscribe s | server CPU µs per reader |',
+    '| ---: | --- | ---: | ---: | ---: |',
+  ];
+  for (const r of rows) {
+    lines.push(`| ${num(r.readers, 0)} | ${r.server} | ${r.instances} | ${num(r.connectSeconds)} | ${num(r.connectCpuMicrosPerReader, 0)} |`);
   }
   return lines;
 }
@@ -64,12 +76,14 @@ function targets(results: BenchResults): string[] {
     const cpu = exact(s.serverCpuMicrosPerDelivery, b.serverCpuMicrosPerDelivery);
     const mem = exact(s.memoryKiBPerReader, b.memoryKiBPerReader);
     const last = exact(s.delivery.lastReaderMs.median, b.delivery.lastReaderMs.median);
+    const connect = exact(s.connectSeconds, b.connectSeconds);
     const at = `at ${num(compared, 0)} readers`;
     const runs = (r: (typeof single)[number]): string => (r.runs !== undefined && r.runs > 1 ? `medians of ${r.runs} runs: ` : '');
     lines.push(
       `| CPU per delivery ≤ 0.6x baseline (${at}) | ${runs(s)}${num(s.serverCpuMicrosPerDelivery)} µs${perRun(s.perRun?.cpuMicrosPerDelivery)} vs ${num(b.serverCpuMicrosPerDelivery)} µs${perRun(b.perRun?.cpuMicrosPerDelivery)} = ${three(cpu)}x | ${yesNo(cpu !== null && cpu <= 0.6)} |`,
       `| memory per reader ≤ 0.6x baseline (${at}) | ${runs(s)}${num(s.memoryKiBPerReader)} KiB${perRun(s.perRun?.memoryKiBPerReader)} vs ${num(b.memoryKiBPerReader)} KiB${perRun(b.perRun?.memoryKiBPerReader)} = ${three(mem)}x | ${yesNo(mem !== null && mem <= 0.6)} |`,
       `| time until the last reader ≤ 0.75x baseline (${at}) | ${runs(s)}${num(s.delivery.lastReaderMs.median)} ms${perRun(s.perRun?.lastReaderMedianMs, 0)} vs ${num(b.delivery.lastReaderMs.median)} ms${perRun(b.perRun?.lastReaderMedianMs, 0)} = ${three(last)}x | ${yesNo(last !== null && last <= 0.75)} |`,
+      `| connecting + subscribing no slower than the baseline (${at}) | ${runs(s)}${num(s.connectSeconds)} s${perRun(s.perRun?.connectSeconds)} vs ${num(b.connectSeconds)} s${perRun(b.perRun?.connectSeconds)} = ${three(connect)}x | ${yesNo(connect !== null && connect <= 1)} |`,
     );
   } else {
     lines.push('| ratios to the baseline | no reader count measured on both the service and the baseline | not measured |');
@@ -106,6 +120,19 @@ function stormTable(results: BenchResults): string[] {
     lines.push(
       `| ${num(s.readers, 0)} | ${num(s.downMs, 0)} | ${num(s.resubscribed, 0)} | ${num(s.reconnects, 0)} | ${num(s.resubscribeMs.median, 0)} / ${num(s.resubscribeMs.last, 0)} | ` +
         `${num(s.caughtUpMs, 0)} | ${s.delivery.lost} | ${s.delivery.duplicated} | ${num(s.delivery.latencyMs.p99)} | ${num(s.delivery.lastReaderMs.median)} / ${num(s.delivery.lastReaderMs.worst)} |`,
+    );
+  }
+  lines.push(
+    '',
+    'Where the time of each reader\'s successful reconnect went (from the load generators\' clocks), and what limited it:',
+    '',
+    '| readers | last attempt started after restart ms (median / last) | attempt to WebSocket open ms (median / p99) | open to resubscribe ack ms (median / p99) | instance CPU busy | load gen. busy | accept-queue drops |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
+  for (const s of results.storm) {
+    lines.push(
+      `| ${num(s.readers, 0)} | ${num(s.attemptMs?.median, 0)} / ${num(s.attemptMs?.last, 0)} | ${num(s.openMs?.median, 0)} / ${num(s.openMs?.p99, 0)} | ` +
+        `${num(s.answerMs?.median, 0)} / ${num(s.answerMs?.p99, 0)} | ${num(s.serverCpuBusyPercent, 0)} % | ${num(s.loadgenCpuBusyPercent, 0)} % | ${num(s.listenOverflows, 0)} |`,
     );
   }
   return lines;
@@ -149,19 +176,29 @@ export function writeDocs(root: string, results: BenchResults): string[] {
     '',
     ...fanoutTable(results.fanout),
     '',
+    '### Connecting and subscribing',
+    '',
+    'From the first connection until every reader had its subscribe answer; the load generators open ' +
+      `${results.parameters.batch ?? 500} connections at a time and wait for their answers before the next ones. ` +
+      'A reader of the service and of the baseline does the Engine.IO and Socket.IO handshakes and one `subscribe` with an ack ' +
+      '(the service answers with a snapshot of the blog, the baseline with an empty list); a reader of the limit opens a bare WebSocket.',
+    '',
+    ...connectTable(results.fanout),
+    '',
     '### Ratios of the service (1.00x = same; lower is better)',
     '',
     ...ratioTable(single),
     '',
     '### Catch-up storm',
     '',
-    'Readers subscribed to one instance lose it (`kill -9`), it is restarted on the same port, and readers reconnect with the ' +
-      "reader library's backoff (500 ms doubling to 5 s, ±50 %) and resubscribe with `{epoch, after}`; meanwhile entries keep " +
-      'coming through a second instance. "All caught up" is the time from the restart until every reader held every entry published while its instance was down.',
+    'Readers subscribed to one instance lose it (`kill -9`), it is restarted on the same port, and readers reconnect on the ' +
+      `reader library's schedule (\`reconnectDelay\` of client/live: the first attempt anywhere within ${num(RECONNECT_SCHEDULE.windowMs, 0)} ms, ` +
+      `then ${num(RECONNECT_SCHEDULE.retryMs, 0)} ms doubling up to ${num(RECONNECT_SCHEDULE.maxMs, 0)} ms, jittered down to half) and resubscribe with \`{epoch, after}\`; ` +
+      'meanwhile entries keep coming through a second instance. "All caught up" is the time from the restart until every reader held every entry published while its instance was down.',
     '',
     ...stormTable(results),
     '',
-    '### Targets (issue 5)',
+    '### Targets (issues 5 and 9)',
     '',
     ...targets(results),
     '',
@@ -176,7 +213,7 @@ export function writeDocs(root: string, results: BenchResults): string[] {
     '- Memory per reader: server `VmRSS` after all readers subscribed minus before they connected, divided by readers (one sample: garbage collection makes it noisy at small reader counts).',
     '- CPU per delivery: server `utime + stime` (/proc/<pid>/stat, 10 ms ticks) over the measured phase divided by measured deliveries; it includes the POST itself. Busy % is that CPU time over the wall time of the phase (pinned to one CPU, so 100 % is saturation). Redis CPU is `INFO cpu` over the same phase.',
     '- Load generator busy %: CPU time of all load-generator processes (they share one CPU) over the phase. Near 100 % means the generator, not the server, limits the latency figures.',
-    '- Load generators are separate processes speaking Engine.IO v4 / Socket.IO by hand over `ws` (at most 9,000 sockets each: the open-file limit is 20,000 per process); every run uses fresh server ports.',
+    '- Load generators are separate processes speaking Engine.IO v4 / Socket.IO by hand over a minimal WebSocket client of their own (`bench/loadgen/raw-websocket.ts`: `ws`\'s client costs about as much CPU per connection as the server under test, and would set the pace of a reconnect storm), at most 9,000 sockets each (the open-file limit is 20,000 per process); they reconnect on the reader library\'s schedule (`reconnectDelay`) and ask again after a refused subscribe as it does (`retryDelay`); every run uses fresh server ports.',
     '',
   ].join('\n');
   writeFileSync(join(root, 'docs', 'benchmarks.md'), doc);

@@ -1,6 +1,6 @@
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { BlogEvent, ReaderCount, type BlogId, type ClientEvents, type ServerEvents } from '../../shared/index.js';
-import { retryDelay } from './backoff.js';
+import { reconnectDelay, RECONNECT_SCHEDULE, type ReconnectSchedule } from './backoff.js';
 import type { SyncLink } from './blog-sync.js';
 import { deriveConnectionState } from './connection-state.js';
 import { defaultEnvironment, watchEnvironment, type EnvironmentWatch } from './environment.js';
@@ -18,9 +18,6 @@ const SOCKET_DEFAULTS: Partial<ManagerOptions & SocketOptions> = {
   // WebSocket first; long-polling when a proxy refuses WebSocket
   transports: ['websocket', 'polling'],
   tryAllTransports: true,
-  reconnectionDelay: 500,
-  reconnectionDelayMax: 5_000,
-  randomizationFactor: 0.5,
   // one connection per client: no manager shared through socket.io's global cache
   forceNew: true,
 };
@@ -49,13 +46,18 @@ class Client implements LiveClient {
   private readonly link: SyncLink;
   private current: ConnectionState;
   private firstConnect = true;
-  private kickTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly schedule: ReconnectSchedule;
+  /** Reconnect attempts that failed since the connection was last up. */
+  private failedAttempts = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
 
   constructor(options: ConnectOptions) {
     this.origin = resolveOrigin(options.url);
     this.fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    const socketOptions = { ...SOCKET_DEFAULTS, ...options.socket, autoConnect: false };
+    this.schedule = { ...RECONNECT_SCHEDULE, ...options.reconnect };
+    // Reconnecting is this client's own (`reconnectDelay`): socket.io's backoff cannot spread a storm.
+    const socketOptions = { ...SOCKET_DEFAULTS, ...options.socket, autoConnect: false, reconnection: false };
     this.socket = options.url === undefined ? io(socketOptions) : io(this.origin, socketOptions);
     this.link = {
       connected: () => this.socket.connected,
@@ -108,7 +110,7 @@ class Client implements LiveClient {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.kickTimer);
+    clearTimeout(this.reconnectTimer);
     this.watch.dispose();
     for (const blog of this.blogs.values()) blog.dispose();
     this.blogs.clear();
@@ -120,21 +122,21 @@ class Client implements LiveClient {
   private listen(): void {
     this.socket.on('connect', () => {
       this.firstConnect = false;
+      this.failedAttempts = 0;
       for (const blog of this.blogs.values()) blog.sync.resync();
       this.refresh();
     });
     this.socket.on('connect_error', () => {
       this.firstConnect = false;
+      this.failedAttempts += 1;
+      this.reconnectLater();
       this.refresh();
     });
     this.socket.on('disconnect', (reason) => {
       for (const blog of this.blogs.values()) blog.sync.disconnected();
-      // socket.io reconnects by itself except after the server's own disconnect, which is
-      // what an instance shutting down sends: behind a load balancer another one answers
-      if (reason === 'io server disconnect' && !this.closed) {
-        clearTimeout(this.kickTimer);
-        this.kickTimer = setTimeout(() => this.socket.connect(), retryDelay(1));
-      }
+      // Lost, timed out, cut for reading too slowly, or closed by an instance shutting down
+      // (behind a load balancer another one answers): come back, spread over the window.
+      if (reason !== 'io client disconnect') this.reconnectLater();
       this.refresh();
     });
     this.socket.on('update', (raw: unknown) => {
@@ -156,11 +158,22 @@ class Client implements LiveClient {
     for (const blog of this.blogs.values()) blog.checkPosition();
   }
 
-  /** Connects now instead of waiting out socket.io's backoff. */
+  /** The next attempt, after `reconnectDelay` for the attempts that failed so far. */
+  private reconnectLater(): void {
+    if (this.closed) return;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      this.socket.connect();
+    }, reconnectDelay(this.failedAttempts, this.schedule));
+  }
+
+  /** Connects now instead of waiting for the scheduled attempt. */
   private reconnectNow(): void {
     if (this.closed || this.socket.connected) return;
-    clearTimeout(this.kickTimer);
-    // disconnect() drops the manager's pending retry (and emits nothing while not connected)
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    // disconnect() abandons an attempt in progress (and emits nothing while not connected)
     this.socket.disconnect();
     this.socket.connect();
   }

@@ -1,7 +1,7 @@
 export { connect } from './client.js';
 export { LiveRequestError } from './older-page.js';
 export { deriveConnectionState, type ConnectionFacts } from './connection-state.js';
-export { retryDelay } from './backoff.js';
+export { reconnectDelay, retryDelay, RECONNECT_SCHEDULE, type ReconnectSchedule } from './backoff.js';
 export type {
   BlogChange,
   ConnectOptions,

@@ -1,6 +1,7 @@
 import type { ManagerOptions, SocketOptions } from 'socket.io-client';
 import type { BlogEvent, BlogId, Entry, Position, Snapshot, SocketErrorCode } from '../../shared/index.js';
 import type { BlogState } from '../state/index.js';
+import type { ReconnectSchedule } from './backoff.js';
 
 /**
  * What the reader UI shows about the connection:
@@ -34,8 +35,13 @@ export interface LiveEnvironment {
 export interface ConnectOptions {
   /** Server origin, e.g. `https://live.example.com`. Default: the page's origin; required outside a browser. */
   url?: string;
-  /** Extra Socket.IO options, applied over the client's defaults (`autoConnect` is ignored: it connects at once). */
+  /**
+   * Extra Socket.IO options, applied over the client's defaults. `autoConnect` and `reconnection`
+   * are ignored: the client connects at once and reconnects on its own schedule (`reconnect`).
+   */
   socket?: Partial<ManagerOptions & SocketOptions>;
+  /** When a lost connection is made again; default `RECONNECT_SCHEDULE` (first attempt within 2.5 s). */
+  reconnect?: Partial<ReconnectSchedule>;
   /** Used by `loadOlder`; default `globalThis.fetch`. */
   fetch?: typeof fetch;
   /** Default: `globalThis.document` / `globalThis.window` when present. */

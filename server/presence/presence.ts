@@ -1,6 +1,6 @@
 import type { BlogId } from '../../shared/index.js';
 import type { Logger } from '../log/logger.js';
-import { blogIdOfRoom, roomOf, type ReaderServer } from '../rooms/index.js';
+import { blogIdOfRoom, isBlogRoom, roomOf, type ReaderServer } from '../rooms/index.js';
 import type { PresenceStore } from './presence-store.js';
 
 export interface PresenceOptions {
@@ -52,7 +52,8 @@ export class Presence {
   private failing = false;
 
   private readonly onJoin = (room: string, socketId: string): void => {
-    if (blogIdOfRoom(room) === undefined) return;
+    // Every socket joins a room of its own too; a blog room's id was validated when it was made.
+    if (!isBlogRoom(room)) return;
     let ids = this.joined.get(room);
     if (ids === undefined) {
       ids = new Set();

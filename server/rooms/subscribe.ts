@@ -11,12 +11,11 @@ import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/index.js';
 import type { BlogFeed, Relay } from '../relay/index.js';
 import type { EventStore } from '../store/event-store.js';
+import { CatchUpAnswers, type ReadyAnswer } from './catch-up-answers.js';
+import { ackIdOf, sendEncodedAck, type EncodedAck } from './encoded-ack.js';
 import type { ReaderSocket } from './reader-socket.js';
 import { roomOf } from './room-name.js';
 
-/** A reader this far behind gets a fresh page instead of the events. */
-const MAX_CATCH_UP_EVENTS = 1_000;
-const SNAPSHOT_PAGE_SIZE = LIMITS.pageSizeDefault;
 /** How long a subscribe waits for this instance's relay to reach what the store answered. */
 const REACH_TIMEOUT_MS = 5_000;
 /** Requests one socket may have waiting; more is a misbehaving client. */
@@ -29,7 +28,19 @@ export interface SubscribeDeps {
   metrics: Metrics;
 }
 
-type Ack = (response: SubscribeAck) => void;
+/** What a subscribe runs with: the dependencies and the answers shared by this instance's readers. */
+interface SubscribeContext extends SubscribeDeps {
+  answers: CatchUpAnswers;
+}
+
+/** Socket.IO's ack function; the readers' parser sends an `EncodedAck` as the JSON it holds. */
+type Ack = (response: SubscribeAck | EncodedAck) => void;
+
+/** How a request is answered: its ack function, and its ack id when the readers' decoder saw it. */
+interface Reply {
+  ack: Ack;
+  id: number | undefined;
+}
 
 function fail(code: SocketErrorCode, message: string): SubscribeAck {
   return { ok: false, error: { code, message } };
@@ -46,6 +57,7 @@ function fail(code: SocketErrorCode, message: string): SubscribeAck {
  */
 export function readerHandler(deps: SubscribeDeps): (socket: ReaderSocket) => void {
   const log = deps.logger;
+  const context: SubscribeContext = { ...deps, answers: new CatchUpAnswers({ store: deps.store, metrics: deps.metrics }) };
 
   const enqueue = (socket: ReaderSocket, work: () => Promise<void>, onOverflow: () => void): void => {
     const data = socket.data;
@@ -79,7 +91,7 @@ export function readerHandler(deps: SubscribeDeps): (socket: ReaderSocket) => vo
     const reply = ack as Ack;
     enqueue(
       this,
-      () => subscribe(this, raw, reply, deps),
+      () => subscribe(this, raw, reply, context),
       () => {
         deps.metrics.socketRejections.inc('queue_full');
         reply(fail('rate_limited', 'too many requests in flight on this connection'));
@@ -130,7 +142,7 @@ function unsubscribe(socket: ReaderSocket, raw: unknown, deps: SubscribeDeps): v
   deps.relay.release(blogId);
 }
 
-async function subscribe(socket: ReaderSocket, raw: unknown, ack: Ack, deps: SubscribeDeps): Promise<void> {
+async function subscribe(socket: ReaderSocket, raw: unknown, ack: Ack, deps: SubscribeContext): Promise<void> {
   const parsed = SubscribeRequest.safeParse(raw);
   if (!parsed.success) {
     deps.metrics.socketRejections.inc('invalid_request');
@@ -160,7 +172,7 @@ async function subscribe(socket: ReaderSocket, raw: unknown, ack: Ack, deps: Sub
       }
       socket.data.blogs.push(blogId);
     }
-    const answered = await answer(socket, feed, request, ack, deps);
+    const answered = await answer(socket, feed, request, { ack, id: ackIdOf(raw) }, deps);
     if (!answered) {
       release(socket, blogId, deps);
       ack(fail('unavailable', 'could not catch up in time; retry'));
@@ -183,23 +195,17 @@ async function answer(
   socket: ReaderSocket,
   feed: BlogFeed,
   request: SubscribeRequest,
-  ack: Ack,
-  deps: SubscribeDeps,
+  reply: Reply,
+  deps: SubscribeContext,
 ): Promise<boolean> {
   const { blogId } = request;
   for (let attempt = 0; attempt < 3; attempt += 1) {
-    const fromMemory = feed.eventsAfter(request.epoch, request.after);
-    const position = feed.position();
-    if (fromMemory !== null && position !== null) {
-      ack({ ok: true, reset: false, position, events: fromMemory });
-      void socket.join(roomOf(blogId));
+    const fromMemory = deps.answers.fromMemory(feed, request);
+    if (fromMemory !== null) {
+      deliver(socket, blogId, fromMemory, reply);
       return true;
     }
-    const stored = await deps.store.readEvents(
-      blogId,
-      { epoch: request.epoch, after: request.after },
-      { pageSize: SNAPSHOT_PAGE_SIZE, maxEvents: MAX_CATCH_UP_EVENTS },
-    );
+    const stored = await deps.answers.read(feed, request);
     if (stored === null) throw new AppError('blog_not_found', `no blog "${blogId}"`);
     const outcome = await feed.reach(stored.position, REACH_TIMEOUT_MS);
     if (outcome !== 'reached' || !socket.connected) {
@@ -207,19 +213,21 @@ async function answer(
       continue;
     }
     // From here to the join nothing awaits: the relay cannot hand out an event in between.
-    const tail = feed.eventsAfter(stored.position.epoch, stored.position.seq);
-    const head = feed.position();
-    if (tail === null || head === null) continue;
-    if (stored.reset) {
-      ack({ ok: true, reset: true, position: stored.position, snapshot: stored.snapshot });
-      for (const event of tail) socket.emit('update', event);
-    } else {
-      ack({ ok: true, reset: false, position: head, events: [...stored.events, ...tail] });
-    }
-    void socket.join(roomOf(blogId));
+    const fromStore = deps.answers.fromStored(feed, request, stored);
+    if (fromStore === null) continue;
+    deliver(socket, blogId, fromStore, reply);
     return true;
   }
   return false;
+}
+
+/** Sends the answer (and after a reset the events since its snapshot) and joins the blog's room. */
+function deliver(socket: ReaderSocket, blogId: BlogId, answer: ReadyAnswer, reply: Reply): void {
+  // With its id known, the answer goes out as a frame encoded once for every reader at this position.
+  if (reply.id !== undefined) sendEncodedAck(socket, reply.id, answer.ack);
+  else reply.ack(answer.ack);
+  for (const event of answer.tail) socket.emit('update', event);
+  void socket.join(roomOf(blogId));
 }
 
 function errorAck(err: unknown, blogId: BlogId, log: Logger): SubscribeAck {

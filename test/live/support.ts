@@ -1,5 +1,7 @@
 import { connect, type BlogChange, type ConnectOptions, type ConnectionState, type LiveBlog, type LiveClient, type LiveEnvironment, type SubscribeOptions } from '../../client/live/index.js';
+import { after, before } from 'node:test';
 import type { BlogEvent, Entry } from '../../shared/index.js';
+import { startFakeServer, type FakeServer } from './fake-server.js';
 
 /** A client following one blog, with everything it reported. */
 export interface Followed {
@@ -21,12 +23,13 @@ export function follow(
   url: string,
   blogId: string,
   options: SubscribeOptions = {},
-  extra: { environment?: LiveEnvironment; socket?: ConnectOptions['socket'] } = {},
+  extra: { environment?: LiveEnvironment; socket?: ConnectOptions['socket']; reconnect?: ConnectOptions['reconnect'] } = {},
 ): Followed {
   const client = connect({
     url,
     environment: extra.environment ?? {},
-    socket: { reconnectionDelay: 50, reconnectionDelayMax: 250, ...extra.socket },
+    socket: extra.socket,
+    reconnect: { windowMs: 50, retryMs: 50, maxMs: 250, ...extra.reconnect },
   });
   const states: ConnectionState[] = [client.connection];
   client.onConnection((s) => states.push(s));
@@ -34,6 +37,43 @@ export function follow(
   const changes: BlogChange[] = [];
   blog.onChange((c) => changes.push(c));
   return { client, blog, changes, states };
+}
+
+/** A scripted server shared by the tests of one `describe`, and the clients they opened. */
+export interface FakeServerSuite {
+  readonly server: FakeServer;
+  /** Closes the client with the suite. */
+  track(f: Followed): Followed;
+}
+
+/**
+ * Starts a scripted server before the tests of the enclosing `describe` and, after them, closes
+ * every tracked client and the server. Call it in the `describe` callback.
+ *
+ * @example
+ * const fake = fakeServerSuite();
+ * it('…', async () => { const f = fake.track(follow(fake.server.url, 'storm')); });
+ */
+export function fakeServerSuite(): FakeServerSuite {
+  let server: FakeServer | undefined;
+  const open: Followed[] = [];
+  before(async () => {
+    server = await startFakeServer();
+  });
+  after(async () => {
+    for (const f of open) f.client.close();
+    await server?.close();
+  });
+  return {
+    get server() {
+      if (server === undefined) throw new Error('the fake server starts before the tests');
+      return server;
+    },
+    track(f) {
+      open.push(f);
+      return f;
+    },
+  };
 }
 
 /** The events reported as `event` changes, in order. */
