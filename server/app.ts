@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import express, { type Express } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './store/index.js';
 import { Server } from 'socket.io';
 import { createAuthGuard, createRequestLimits, createTokenRouter, type RateLimits, type TokenStore } from './auth/index.js';
 import type { Authenticator } from './auth/principal.js';
@@ -44,7 +44,7 @@ export interface AppComponents {
   /** How long a blog without readers on this instance stays subscribed. */
   idleUnsubscribeMs?: number;
   /** The data connection in Redis mode: reader counts are summed there across instances. */
-  redis?: Redis;
+  redis?: RedisClient;
   /** How often reader counts are refreshed (default 3 s). */
   presenceIntervalMs?: number;
   /** The public base URL (`PUBLIC_URL`) for links in feeds; else derived from each request. */

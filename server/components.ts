@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Config } from './config/config.js';
+import { ConfigError, type Config } from './config/config.js';
+import { redisTargetOf } from './config/redis-target.js';
 import type { AppComponents } from './app.js';
 import { AdminTokenAuthenticator, CompositeAuthenticator, MemoryTokenStore, RedisTokenStore } from './auth/index.js';
 import { MemoryBus } from './bus/memory-bus.js';
@@ -51,7 +52,8 @@ export async function buildComponents(
     },
   });
 
-  if (config.REDIS_URL === undefined) {
+  const target = redisTargetOf(config);
+  if (target === undefined) {
     const bus = new MemoryBus();
     const store = new MemoryStore({ bus, logMax: config.EVENT_LOG_MAX, logger });
     log.warn('embedded mode: single instance, in memory, not durable (set REDIS_URL to keep data and run several instances)');
@@ -63,8 +65,9 @@ export async function buildComponents(
     };
   }
 
-  const redis = await createRedisConnection(config.REDIS_URL, { name: 'liveblog-data', logger });
-  const subscriber = await createRedisConnection(config.REDIS_URL, { name: 'liveblog-sub', logger });
+  if (target.mode !== 'single') throw new ConfigError(`${target.mode === 'cluster' ? 'REDIS_CLUSTER_NODES' : 'REDIS_SENTINELS'}: not built yet (scale-foundation branch)`);
+  const redis = await createRedisConnection(target.url, { name: 'liveblog-data', logger });
+  const subscriber = await createRedisConnection(target.url, { name: 'liveblog-sub', logger });
   const store = new RedisStore({ redis, logMax: config.EVENT_LOG_MAX, logger, metrics });
   // The bus owns the subscriber connection and quits it on close.
   const bus = new RedisBus({ redis: subscriber, logger });

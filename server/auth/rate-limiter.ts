@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/index.js';
 import { RLWrapperTimeouts, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RateLimitName } from '../../shared/errors.js';
 import { AppError } from '../errors/app-error.js';
@@ -58,7 +58,7 @@ export interface Limiter {
  * @example
  * const writes = createLimiter('writes', 120, redis);
  */
-export function createLimiter(name: RateLimitName, perMinute: number, redis?: Redis): Limiter {
+export function createLimiter(name: RateLimitName, perMinute: number, redis?: RedisClient): Limiter {
   const keyPrefix = `${RATE_LIMIT_KEY_PREFIX}:${name}`;
   const memory = new RateLimiterMemory({ keyPrefix, points: perMinute, duration: WINDOW_SECONDS });
   // the insurance sits on the wrapper only: a Redis answer that comes too late is dropped, not counted twice

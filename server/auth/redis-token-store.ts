@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/index.js';
 import { z } from 'zod';
 import { TokenId, TokenRecord as TokenRecordSchema } from '../../shared/protocol/tokens.js';
 import { AppError } from '../errors/app-error.js';
@@ -46,7 +46,7 @@ export class RedisTokenStore implements TokenStore {
   private readonly metrics: Pick<Metrics, 'redisErrors'> | undefined;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     options: RedisTokenStoreOptions = {},
   ) {
     this.log = (options.logger ?? silentLogger()).child({ module: 'redis-token-store' });

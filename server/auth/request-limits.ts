@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/index.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/index.js';
 import { principalOf } from './auth-guard.js';
@@ -36,7 +36,7 @@ export interface RequestLimits {
  * const limits = createRequestLimits({ rateLimits, redis: components.redis, metrics, logger });
  * const guard = createAuthGuard({ authenticator, limiter: limits.failedAuth, metrics, logger });
  */
-export function createRequestLimits(deps: { rateLimits: RateLimits; redis?: Redis; metrics?: Pick<Metrics, 'rateLimited'>; logger: Logger }): RequestLimits {
+export function createRequestLimits(deps: { rateLimits: RateLimits; redis?: RedisClient; metrics?: Pick<Metrics, 'rateLimited'>; logger: Logger }): RequestLimits {
   const { rateLimits, redis } = deps;
   return {
     writes: limitPerToken(createLimiter('writes', rateLimits.writesPerMinute, redis), deps),

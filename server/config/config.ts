@@ -19,6 +19,33 @@ const OriginList = z
     ).min(1, 'must list at least one origin'),
   );
 
+const Bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+/** `host:port,host:port`: seed nodes of a Redis Cluster, or the sentinels of a Sentinel deployment. */
+const HostPortList = z
+  .string()
+  .transform((value) => value.split(',').map((node) => node.trim()).filter((node) => node !== ''))
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'each must be host:port, such as redis-1.internal:6379')
+          .transform((node) => {
+            const at = node.lastIndexOf(':');
+            return { host: node.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(node.slice(at + 1)) };
+          })
+          .refine((node) => node.port >= 1 && node.port <= 65535, 'port must be 1-65535'),
+      )
+      .min(1, 'must list at least one host:port'),
+  );
+
+/** `auto` (one per CPU) or a count. */
+const Workers = z.union([z.literal('auto'), z.coerce.number().int().min(1).max(256)]);
+
+/** The variables that choose a Redis deployment; at most one may be set. */
+const REDIS_MODES = ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'] as const;
+
 /** Every environment variable the service reads, parsed once at start. */
 export const ConfigSchema = z
   .object({
@@ -27,11 +54,21 @@ export const ConfigSchema = z
     REDIS_URL: z
       .url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' })
       .optional(),
+    REDIS_CLUSTER_NODES: HostPortList.optional(),
+    REDIS_SENTINELS: HostPortList.optional(),
+    REDIS_SENTINEL_NAME: z.string().min(1).optional(),
+    REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
+    REDIS_USERNAME: z.string().min(1).optional(),
+    REDIS_PASSWORD: z.string().min(1).optional(),
+    REDIS_TLS: Bool.default(false),
+    REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(16).default(0),
+    REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+    WORKERS: Workers.default(1),
     ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     EVENT_LOG_MAX: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     PUBLIC_URL: z.url().optional(),
-    TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    TRUST_PROXY: Bool.default(false),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
     NODE_ENV: z.string().optional(),
     METRICS_PORT: Port.optional(),
@@ -45,11 +82,29 @@ export const ConfigSchema = z
     RATE_LIMIT_FAILED_AUTH_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(10),
   })
   .superRefine((env, ctx) => {
-    if (env.REDIS_URL !== undefined && env.ADMIN_TOKEN === undefined) {
+    const modes = REDIS_MODES.filter((name) => env[name] !== undefined);
+    if (modes.length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [modes.join(', ')],
+        message: `set only one of ${REDIS_MODES.join(', ')} (one Redis deployment per service); found ${modes.join(' and ')}`,
+      });
+    }
+    if (modes.length > 0 && env.ADMIN_TOKEN === undefined) {
       ctx.addIssue({
         code: 'custom',
         path: ['ADMIN_TOKEN'],
-        message: 'required when REDIS_URL is set (every instance must accept the same admin token)',
+        message: `required when ${modes[0]} is set (every instance must accept the same admin token)`,
+      });
+    }
+    if (env.REDIS_SENTINELS !== undefined && env.REDIS_SENTINEL_NAME === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_SENTINEL_NAME'], message: 'required when REDIS_SENTINELS is set (the name the sentinels monitor, e.g. mymaster)' });
+    }
+    if (modes.length === 0 && env.WORKERS !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WORKERS'],
+        message: 'must be 1 in embedded mode (each worker would have its own in-memory blogs); set REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS to run several',
       });
     }
     if (env.NODE_ENV === 'production' && env.PUBLIC_URL === undefined) {

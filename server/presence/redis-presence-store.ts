@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/index.js';
 import { z } from 'zod';
 import type { BlogId } from '../../shared/index.js';
 import { AppError } from '../errors/app-error.js';
@@ -56,7 +56,7 @@ type ReportCommand = (key: string, instanceId: string, count: number, ttlMs: num
 export class RedisPresenceStore implements PresenceStore {
   private readonly command: ReportCommand;
 
-  constructor(private readonly redis: Redis) {
+  constructor(private readonly redis: RedisClient) {
     redis.defineCommand(COMMAND, { numberOfKeys: 1, lua: REPORT_READERS_LUA });
     const command = (redis as unknown as Record<string, ReportCommand | undefined>)[COMMAND];
     if (command === undefined) throw new Error(`script ${COMMAND} is not defined`);

@@ -1,6 +1,12 @@
-import { Redis, ReplyError } from 'ioredis';
+import { Redis, ReplyError, type Cluster } from 'ioredis';
 import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../log/logger.js';
+
+/**
+ * A connection the store, token store, presence and rate limits run their commands on: a single
+ * Redis (also a Sentinel deployment's primary) or a Redis Cluster.
+ */
+export type RedisClient = Redis | Cluster;
 
 /** A write during a Redis blip fails after this long instead of hanging the request. */
 export const COMMAND_TIMEOUT_MS = 2_000;

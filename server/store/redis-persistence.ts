@@ -1,4 +1,5 @@
-import { ReplyError, type Redis } from 'ioredis';
+import { ReplyError } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import { isRedisUnavailable } from './redis-connection.js';
 
 /**
@@ -10,7 +11,7 @@ import { isRedisUnavailable } from './redis-connection.js';
  * @example
  * const { aof, rdb } = await readPersistence(redis);
  */
-export async function readPersistence(redis: Redis): Promise<{ aof: boolean; rdb: boolean }> {
+export async function readPersistence(redis: RedisClient): Promise<{ aof: boolean; rdb: boolean }> {
   try {
     const appendonly = configValue(await redis.config('GET', 'appendonly'));
     const save = configValue(await redis.config('GET', 'save'));

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import {
   CREATE_BLOG_LUA,
   CREATE_ENTRY_LUA,
@@ -37,7 +37,7 @@ export type ScriptRunner = (name: ScriptName, keys: readonly string[], args: rea
  * const run = defineStoreScripts(redis);
  * const reply = await run('position', [k.blog, k.meta, k.log], [newEpoch()]);
  */
-export function defineStoreScripts(redis: Redis): ScriptRunner {
+export function defineStoreScripts(redis: RedisClient): ScriptRunner {
   for (const script of Object.values(SCRIPTS)) {
     redis.defineCommand(script.command, { numberOfKeys: script.keys, lua: script.lua });
   }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import { Blog, BlogEvent, BlogId, Entry, type CatchUp, type Cursor, type EntryId, type Epoch, type Position, type Snapshot } from '../../shared/index.js';
 import { channelFor } from '../bus/event-bus.js';
 import { AppError } from '../errors/app-error.js';
@@ -13,7 +13,7 @@ import { readPersistence } from './redis-persistence.js';
 import { defineStoreScripts, type ScriptName, type ScriptRunner } from './redis-scripts.js';
 
 export interface RedisStoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** Events kept per blog log (exact MAXLEN). */
   logMax: number;
   logger: Logger;
@@ -44,7 +44,7 @@ type Result<T extends (...args: never[]) => unknown> = Awaited<ReturnType<T>>;
  * const store = new RedisStore({ redis, logMax: config.EVENT_LOG_MAX, logger });
  */
 export class RedisStore implements EventStore {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly run: ScriptRunner;
   private readonly logMax: number;
   private readonly log: Logger;
