@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { freePort, waitForPing } from '../redis-server.js';
-import { signalGroup, spawnTracked, trackedTempDir } from './processes.js';
+import { signalGroup, spawnTracked, trackedTempDir } from '../processes.js';
 
 /** A redis-server that keeps its data in an append-only file, as production runs it. */
 export interface AofRedis {

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createBlog } from '../api.js';
 import { startAofRedis, type AofRedis } from './aof-redis.js';
 import { checkAfterFault, memoryOf, type BlogUnderTest } from './check.js';
-import { stopAll } from './processes.js';
+import { stopAll } from '../processes.js';
 import { Publisher } from './publisher.js';
 import { closeReaders, openReaders, type ChaosReader } from './readers.js';
 import { startService, type ServiceProcess } from './service-process.js';

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '../redis-server.js';
 import { collectGarbage } from './inspector.js';
 import { scrapeMetrics, type Scrape } from './scrape.js';
-import { signalGroup, spawnTracked } from './processes.js';
+import { signalGroup, spawnTracked } from '../processes.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const SERVICE_MAIN = join(ROOT, 'dist', 'server', 'main.js');
