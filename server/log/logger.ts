@@ -4,15 +4,17 @@ export type { Logger };
 
 /**
  * The root logger. Modules take a scoped child (`logger.child({ module: 'relay' })`).
- * Authorization headers and token fields are redacted wherever they appear.
+ * Authorization headers and token fields are redacted wherever they appear. `bindings` go on
+ * every line (a worker process' id, so its lines can be told apart in one stream).
  *
  * @example
  * const log = createLogger('info').child({ module: 'store' });
+ * const workerLog = createLogger('info', { worker: 2 });
  */
-export function createLogger(level: string): Logger {
+export function createLogger(level: string, bindings: Record<string, string | number> = {}): Logger {
   return pino({
     level,
-    base: { service: 'liveblog' },
+    base: { service: 'liveblog', ...bindings },
     redact: {
       paths: ['req.headers.authorization', 'headers.authorization', 'token', '*.token', 'adminToken', '*.adminToken'],
       censor: '[redacted]',

@@ -13,4 +13,4 @@ export {
   type RedisErrorKind,
   type RenderRefusal,
 } from './metrics.js';
-export { startMetricsServer, type MetricsServer } from './metrics-server.js';
+export { startMetricsServer, type MetricsServer, type MetricsSource } from './metrics-server.js';

@@ -1,7 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log/logger.js';
-import type { Metrics } from './metrics.js';
+
+/** What a scrape reads: a prom-client `Registry`, or the whole process' metrics when it runs workers. */
+export interface MetricsSource {
+  readonly contentType: string;
+  metrics(): Promise<string>;
+}
 
 export interface MetricsServer {
   /** The port it listens on (useful with port 0). */
@@ -14,11 +19,11 @@ export interface MetricsServer {
  * one: the load balancer never routes readers there, and operators firewall it to Prometheus.
  *
  * @example
- * const server = await startMetricsServer({ metrics, port: 9464, host: '0.0.0.0', logger });
+ * const server = await startMetricsServer({ registry: metrics.registry, port: 9464, host: '0.0.0.0', logger });
  */
-export async function startMetricsServer(opts: { metrics: Metrics; port: number; host: string; logger: Logger }): Promise<MetricsServer> {
+export async function startMetricsServer(opts: { registry: MetricsSource; port: number; host: string; logger: Logger }): Promise<MetricsServer> {
   const log = opts.logger.child({ module: 'metrics' });
-  const registry = opts.metrics.registry;
+  const registry = opts.registry;
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '').split('?', 1)[0];
     if (req.method !== 'GET' || path !== '/metrics') {

@@ -112,7 +112,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}) {
     }),
     blogsWithReaders: new Gauge({
       name: 'liveblog_blogs_with_readers',
-      help: 'Blogs this instance relays because readers have them open.',
+      help: 'Blogs this instance relays because readers have them open (with workers: summed, a blog open on two workers counts twice).',
       registers,
       collect() {
         this.set(sources.blogsWithReaders());

@@ -28,7 +28,7 @@ describe('GET /metrics during a fan-out', () => {
   before(async () => {
     redis = await startRedis();
     server = await startInstance({ redisUrl: redis.url });
-    metricsServer = await startMetricsServer({ metrics: server.application.metrics, port: 0, host: '127.0.0.1', logger: silentLogger() });
+    metricsServer = await startMetricsServer({ registry: server.application.metrics.registry, port: 0, host: '127.0.0.1', logger: silentLogger() });
     await createBlog(server.url, server.adminToken, { id: 'scraped', title: 'Scraped' });
   });
   after(async () => {
