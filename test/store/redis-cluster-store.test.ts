@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { BlogId } from '../../shared/index.js';
+import { channelFor } from '../../server/bus/event-bus.js';
+import { ShardedBus } from '../../server/bus/sharded-bus.js';
+import { AppError } from '../../server/errors/app-error.js';
+import { silentLogger } from '../../server/log/logger.js';
+import { createRedisCluster } from '../../server/store/redis-cluster.js';
+import { RedisStore } from '../../server/store/redis-store.js';
+import { startRedisCluster, type TestRedisCluster } from '../support/redis-cluster.js';
+import { freePort } from '../support/redis-server.js';
+import { ok, storeConformance, waitFor } from './conformance.js';
+import { makeBlog, makeEntry } from './fixtures.js';
+
+const logger = silentLogger();
+
+describe('RedisStore on a Redis Cluster', () => {
+  let cluster: TestRedisCluster;
+  before(async () => {
+    cluster = await startRedisCluster();
+  });
+  after(() => cluster.close());
+
+  /** A store on one Cluster connection and a sharded bus on another, as the service builds them. */
+  async function clusterHarness(logMax = 1_000): Promise<{ store: RedisStore; bus: ShardedBus; close(): Promise<void> }> {
+    const target = { nodes: cluster.nodes.map((n) => ({ host: '127.0.0.1', port: n.port })), auth: { tls: false } };
+    const data = await createRedisCluster(target, { name: 'store-test', logger });
+    const bus = new ShardedBus({ cluster: await createRedisCluster(target, { name: 'bus-test', logger, shardedSubscribers: true }), logger });
+    return {
+      store: new RedisStore({ redis: data, logMax, logger }),
+      bus,
+      async close() {
+        await bus.close();
+        data.disconnect();
+      },
+    };
+  }
+
+  storeConformance('RedisStore on a Cluster', ({ logMax }) => clusterHarness(logMax));
+
+  it('when blogs live on every shard, then each mutation is SPUBLISHed by the primary owning its slot only, and listing finds them all', async () => {
+    const h = await clusterHarness();
+    try {
+      const spread = await cluster.idsOnEveryPrimary('shard');
+      const published = new Map<BlogId, string[]>();
+      h.bus.onMessage((blogId, raw) => published.set(blogId, [...(published.get(blogId) ?? []), raw]));
+      const before = await Promise.all(cluster.nodes.map(pubsubCounts));
+      for (const { id } of spread) {
+        await h.bus.subscribe(id);
+        ok(await h.store.createBlog(makeBlog({ id })));
+        ok(await h.store.createEntry(makeEntry(id)));
+      }
+      await waitFor(() => spread.every(({ id }) => published.get(id)?.length === 2), 'two messages per blog');
+      const afterwards = await Promise.all(cluster.nodes.map(pubsubCounts));
+      cluster.nodes.forEach((node, i) => {
+        const blogsHere = spread.filter((s) => s.primary === node).length;
+        assert.equal(afterwards[i]!.spublish - before[i]!.spublish, 2 * blogsHere, `SPUBLISH calls on ${node.address}`);
+        assert.equal(afterwards[i]!.publish - before[i]!.publish, 0, `classic PUBLISH calls on ${node.address}`);
+      });
+      const listed = (await h.store.listBlogs()).map((b) => b.id);
+      for (const { id } of spread) assert.ok(listed.includes(id), `${id} listed`);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("when a shard's subscriber connection is killed, then the bus re-subscribes that blog on its shard before telling the consumer", async () => {
+    const h = await clusterHarness();
+    try {
+      const [target, other] = await cluster.idsOnEveryPrimary('resub');
+      await h.bus.subscribe(target!.id);
+      await h.bus.subscribe(other!.id);
+      const told: (readonly BlogId[] | undefined)[] = [];
+      const subscribersWhenTold: number[] = [];
+      h.bus.onResubscribed((blogIds) => {
+        told.push(blogIds);
+        void shardSubscribers(target!.primary.admin, target!.id).then((n) => subscribersWhenTold.push(n));
+      });
+      assert.equal(await target!.primary.admin.client('KILL', 'TYPE', 'pubsub'), 1);
+      await waitFor(() => subscribersWhenTold.length === 1, 'the resubscribed notice');
+      assert.deepEqual(told, [[target!.id]]);
+      assert.deepEqual(subscribersWhenTold, [1]);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('when no seed node answers, then connecting fails with store_unavailable naming the seeds', async () => {
+    const port = await freePort();
+    await assert.rejects(
+      createRedisCluster({ nodes: [{ host: '127.0.0.1', port }], auth: { tls: false } }, { name: 'nowhere', logger }),
+      (err: unknown) => err instanceof AppError && err.code === 'store_unavailable' && err.message.includes(`127.0.0.1:${port}`),
+    );
+  });
+});
+
+async function pubsubCounts(node: TestRedisCluster['nodes'][number]): Promise<{ spublish: number; publish: number }> {
+  const stats = await node.admin.info('commandstats');
+  const calls = (name: string): number => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+  return { spublish: calls('spublish'), publish: calls('publish') };
+}
+
+async function shardSubscribers(admin: TestRedisCluster['nodes'][number]['admin'], blogId: BlogId): Promise<number> {
+  const reply = (await admin.call('PUBSUB', 'SHARDNUMSUB', channelFor(blogId))) as [string, number];
+  return Number(reply[1]);
+}
