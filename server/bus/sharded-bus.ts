@@ -50,7 +50,6 @@ export class ShardedBus extends SubscriberBus {
       const blogId = pushedUnsubscribe(err);
       if (blogId === null) return;
       this.lose([blogId], 'its slot moved (Redis unsubscribed the channel)');
-      this.cluster.refreshSlotsCache();
     });
     // After every slot map refresh (MOVED, a dropped node, and every slotsRefreshInterval): a blog
     // whose slot is now served by another node than the one it was confirmed on has moved or failed over.
@@ -114,7 +113,9 @@ export class ShardedBus extends SubscriberBus {
       this.confirmedOn.delete(blogId);
     }
     this.log.warn({ blogs: wanted.length, why }, 'sharded subscriptions lost; re-subscribing');
-    this.restoreSoon();
+    // Re-subscribed once the slot map is fresh: sent to a node that no longer owns the slot, SSUBSCRIBE
+    // would only time out (ioredis does not settle a MOVED answer to it).
+    this.cluster.refreshSlotsCache(() => this.restoreSoon());
   }
 
   private restoreSoon(): void {
@@ -140,9 +141,8 @@ export class ShardedBus extends SubscriberBus {
     }
     if (this.lost.size > 0) {
       this.log.debug({ blogs: this.lost.size }, 're-subscribing failed; will retry');
-      this.cluster.refreshSlotsCache();
       clearTimeout(this.retryTimer);
-      this.retryTimer = setTimeout(() => void this.restore(), RESTORE_RETRY_MS).unref();
+      this.retryTimer = setTimeout(() => this.cluster.refreshSlotsCache(() => void this.restore()), RESTORE_RETRY_MS).unref();
     }
   }
 }

@@ -4,6 +4,8 @@ import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../log/logger.js';
 import { COMMAND_TIMEOUT_MS, CONNECT_TIMEOUT_MS, logOutages, reconnectDelay } from './redis-connection.js';
 
+const SLOTS_REFRESH_MS = 5_000;
+
 export interface RedisClusterOptions {
   name: string;
   logger: Logger;
@@ -37,6 +39,9 @@ export async function createRedisCluster(target: { nodes: HostPort[]; auth: Redi
       // which is answered 504 like on a single Redis.
       clusterNodeRetryStrategy: reconnectDelay,
       shardedSubscribers: opts.shardedSubscribers === true,
+      // ioredis refreshes the slot map on MOVED and when a node drops; this also catches a change
+      // nothing told this connection about (the sharded bus checks its subscriptions on every refresh).
+      slotsRefreshInterval: SLOTS_REFRESH_MS,
       redisOptions: {
         connectionName: opts.name,
         username: target.auth.username,

@@ -265,3 +265,27 @@ export async function startRedisCluster(options: { nodeTimeoutMs?: number } = {}
   }
   return cluster;
 }
+
+/**
+ * How many SPUBLISH and classic PUBLISH commands a node ran so far (calls from scripts included),
+ * from INFO commandstats: compare two readings to see where a test's events were published.
+ *
+ * @example
+ * const before = await publishCalls(node); // { spublish: 12, publish: 0 }
+ */
+export async function publishCalls(node: ClusterNode): Promise<{ spublish: number; publish: number }> {
+  const stats = await node.admin.info('commandstats');
+  const calls = (name: string): number => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+  return { spublish: calls('spublish'), publish: calls('publish') };
+}
+
+/**
+ * PUBSUB SHARDNUMSUB of one shard channel, asked of `node` (the subscribers it has on that node).
+ *
+ * @example
+ * await shardSubscribers(primary, 'lb:{election}:events') // 2
+ */
+export async function shardSubscribers(node: ClusterNode, channel: string): Promise<number> {
+  const reply = (await node.admin.call('PUBSUB', 'SHARDNUMSUB', channel)) as [string, number];
+  return Number(reply[1]);
+}
