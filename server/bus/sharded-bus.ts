@@ -147,8 +147,14 @@ export class ShardedBus extends SubscriberBus {
   }
 }
 
-/** The blog whose channel Redis unsubscribed by itself (its slot left the node), from the error ioredis reports it as. */
-function pushedUnsubscribe(err: unknown): BlogId | null {
+/**
+ * The blog whose channel Redis unsubscribed by itself (its slot left the node), from the error
+ * ioredis reports it as; null for any other error.
+ *
+ * @example
+ * pushedUnsubscribe(new Error('Command queue state error. ... Last reply: sunsubscribe,lb:{election}:events,0')) // 'election'
+ */
+export function pushedUnsubscribe(err: unknown): BlogId | null {
   const match = err instanceof Error ? PUSHED_UNSUBSCRIBE.exec(err.message) : null;
   return match?.[1] === undefined ? null : blogIdOfChannel(match[1]);
 }

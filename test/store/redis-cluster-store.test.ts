@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { BlogId } from '../../shared/index.js';
 import { channelFor } from '../../server/bus/event-bus.js';
-import { ShardedBus } from '../../server/bus/sharded-bus.js';
+import { ShardedBus, pushedUnsubscribe } from '../../server/bus/sharded-bus.js';
 import { AppError } from '../../server/errors/app-error.js';
 import { silentLogger } from '../../server/log/logger.js';
 import { createRedisCluster } from '../../server/store/redis-cluster.js';
@@ -75,6 +75,23 @@ describe('RedisStore on a Redis Cluster', () => {
       assert.deepEqual(subscribersWhenTold, [1]);
     } finally {
       await h.close();
+    }
+  });
+
+  it("when a subscribed channel's slot moves, then ioredis reports Redis' sunsubscribe push in the form the sharded bus reads", async () => {
+    // The bus relies on this to re-subscribe at once rather than at the next slot map refresh.
+    const [moving, destination] = await cluster.idsOnEveryPrimary('push');
+    const target = { nodes: cluster.nodes.map((n) => ({ host: '127.0.0.1', port: n.port })), auth: { tls: false } };
+    const subscriber = await createRedisCluster(target, { name: 'push-test', logger, shardedSubscribers: true });
+    try {
+      const reported: (BlogId | null)[] = [];
+      subscriber.on('nodeError', (err: unknown) => reported.push(pushedUnsubscribe(err)));
+      await subscriber.ssubscribe(channelFor(moving!.id));
+      await cluster.migrateSlot(moving!.slot, destination!.primary);
+      await waitFor(() => reported.length > 0, 'the pushed sunsubscribe');
+      assert.equal(reported[0], moving!.id);
+    } finally {
+      subscriber.disconnect();
     }
   });
 
