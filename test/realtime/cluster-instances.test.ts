@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { channelFor } from '../../server/bus/event-bus.js';
-import { createBlog, postEntry } from '../support/api.js';
+import { randomUUID } from 'node:crypto';
+import { ApiClient } from '../../client/cli/http.js';
+import { publishEntry } from '../../client/cli/publish.js';
+import { EntryCreateInput, type Entry, type Position } from '../../shared/index.js';
+import { createBlog } from '../support/api.js';
 import { assertAppliedInOrderOnce, assertNoDuplicateDeliveries } from '../support/delivery.js';
 import { startInstance, type TestInstance } from '../support/instance.js';
 import { publishCalls, shardSubscribers, startRedisCluster, type TestRedisCluster } from '../support/redis-cluster.js';
@@ -43,7 +47,7 @@ describe('two instances on a Redis Cluster', () => {
     for (let i = 0; i < ENTRIES_PER_BLOG; i += 1) {
       for (const { id } of blogs) {
         const via = i % 2 === 0 ? a : b;
-        const { entry, position } = await postEntry(via.url, via.adminToken, id, `Update ${i} on ${id}`);
+        const { entry, position } = await post(via, id, `Update ${i} on ${id}`);
         posted.get(id)!.push(entry.id);
         last.set(id, position.seq);
       }
@@ -72,3 +76,13 @@ describe('two instances on a Redis Cluster', () => {
     for (const list of readers.values()) for (const reader of list) await reader.close();
   });
 });
+
+/**
+ * Posts an entry the way the CLI does: a 503 (e.g. no render worker free yet on a loaded machine) is
+ * sent again with the same Idempotency-Key, so the entry is stored once.
+ */
+async function post(via: TestInstance, blogId: string, body: string): Promise<{ entry: Entry; position: Position }> {
+  const res = await publishEntry(new ApiClient({ url: via.url, token: via.adminToken }), blogId, EntryCreateInput.parse({ body }), randomUUID());
+  if (!res.ok) throw new Error(`posting entry failed: ${JSON.stringify(res.failure)}`);
+  return res.data;
+}
