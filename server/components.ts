@@ -4,10 +4,12 @@ import { redisTargetOf } from './config/redis-target.js';
 import type { AppComponents } from './app.js';
 import { AdminTokenAuthenticator, CompositeAuthenticator, MemoryTokenStore, RedisTokenStore } from './auth/index.js';
 import { MemoryBus } from './bus/memory-bus.js';
+import type { EventBus } from './bus/event-bus.js';
 import { RedisBus } from './bus/redis-bus.js';
+import { ShardedBus } from './bus/sharded-bus.js';
 import type { Logger } from './log/logger.js';
 import { createMetrics } from './metrics/index.js';
-import { MemoryStore, RedisStore, createRedisConnection } from './store/index.js';
+import { MemoryStore, RedisStore, createRedisCluster, createRedisConnection, type RedisClient } from './store/index.js';
 
 export interface BuiltComponents {
   components: AppComponents;
@@ -18,8 +20,9 @@ export interface BuiltComponents {
 }
 
 /**
- * Chooses the store and bus from the config: Redis when `REDIS_URL` is set, else the
- * in-memory twins (one process, nothing kept across restarts).
+ * Chooses the store and bus from the config: Redis when `REDIS_URL` is set, a Redis Cluster with
+ * sharded pub/sub when `REDIS_CLUSTER_NODES` is, else the in-memory twins (one process, nothing
+ * kept across restarts).
  *
  * @example
  * const built = await buildComponents(loadConfig(process.env), logger);
@@ -65,18 +68,29 @@ export async function buildComponents(
     };
   }
 
-  if (target.mode !== 'single') throw new ConfigError(`${target.mode === 'cluster' ? 'REDIS_CLUSTER_NODES' : 'REDIS_SENTINELS'}: not built yet (scale-foundation branch)`);
-  const redis = await createRedisConnection(target.url, { name: 'liveblog-data', logger });
-  const subscriber = await createRedisConnection(target.url, { name: 'liveblog-sub', logger });
+  let redis: RedisClient;
+  let bus: EventBus;
+  if (target.mode === 'cluster') {
+    redis = await createRedisCluster(target, { name: 'liveblog-data', logger });
+    // Sharded pub/sub on a Cluster connection of its own; the bus disconnects it on close.
+    const subscriber = await createRedisCluster(target, { name: 'liveblog-sub', logger, shardedSubscribers: true }).catch(async (err: unknown) => {
+      redis.disconnect();
+      throw err;
+    });
+    bus = new ShardedBus({ cluster: subscriber, logger });
+  } else {
+    if (target.mode !== 'single') throw new ConfigError('REDIS_SENTINELS: not built yet (scale-foundation branch)');
+    redis = await createRedisConnection(target.url, { name: 'liveblog-data', logger });
+    // The bus owns the subscriber connection and quits it on close.
+    bus = new RedisBus({ redis: await createRedisConnection(target.url, { name: 'liveblog-sub', logger }), logger });
+  }
   const store = new RedisStore({ redis, logMax: config.EVENT_LOG_MAX, logger, metrics });
-  // The bus owns the subscriber connection and quits it on close.
-  const bus = new RedisBus({ redis: subscriber, logger });
 
   const persistence = await store.persistenceInfo().catch(() => undefined);
   if (persistence !== undefined && !persistence.aof && !persistence.rdb) {
     log.warn('Redis keeps nothing on disk (no AOF, no RDB): a restart of Redis loses every blog. See docs/operations.md');
   }
-  log.info({ persistence }, 'using Redis');
+  log.info({ persistence, mode: target.mode }, 'using Redis');
   return {
     mode: 'redis',
     generatedAdminToken: generated,

@@ -15,10 +15,12 @@ export interface EventBus {
   /** Sets the one consumer of messages. */
   onMessage(handler: (blogId: BlogId, raw: string) => void): void;
   /**
-   * Called after the bus lost its connection and is delivering again (all subscriptions restored):
-   * anything published meanwhile was missed and must be read from the store.
+   * Called after delivery may have had a gap (the bus lost a connection, or on a Cluster a blog's slot
+   * moved or its primary failed over) and is delivering again (those subscriptions confirmed):
+   * anything published meanwhile was missed and must be read from the store. `blogIds` names the
+   * blogs concerned; undefined means every subscribed blog.
    */
-  onResubscribed(handler: () => void): void;
+  onResubscribed(handler: (blogIds?: readonly BlogId[]) => void): void;
   close(): Promise<void>;
 }
 

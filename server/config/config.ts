@@ -100,6 +100,14 @@ export const ConfigSchema = z
     if (env.REDIS_SENTINELS !== undefined && env.REDIS_SENTINEL_NAME === undefined) {
       ctx.addIssue({ code: 'custom', path: ['REDIS_SENTINEL_NAME'], message: 'required when REDIS_SENTINELS is set (the name the sentinels monitor, e.g. mymaster)' });
     }
+    if (env.REDIS_CLUSTER_NODES !== undefined && env.REDIS_WAIT_REPLICAS > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_WAIT_REPLICAS'],
+        message:
+          'must be 0 with REDIS_CLUSTER_NODES: on a Cluster, WAIT is not sent to the primary that owns each blog (replication stays asynchronous; see docs/operations.md)',
+      });
+    }
     if (modes.length === 0 && env.WORKERS !== 1) {
       ctx.addIssue({
         code: 'custom',

@@ -225,7 +225,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}) {
     ),
     pubsubResubscriptions: new Counter({
       name: 'liveblog_pubsub_resubscriptions_total',
-      help: 'Times the pub/sub connection came back and re-subscribed every blog.',
+      help: 'Times pub/sub delivery may have had a gap and the bus re-subscribed before the relay read what was missed: the connection came back (single Redis), or on a Cluster a shard connection dropped, a blog slot moved or its primary failed over.',
       registers,
     }),
 

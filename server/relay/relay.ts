@@ -50,10 +50,11 @@ export class Relay {
       // A message for a blog we no longer follow is simply late; nothing to do.
       this.slots.get(blogId)?.feed.receive(raw);
     });
-    opts.bus.onResubscribed(() => {
-      this.log.info({ blogs: this.slots.size }, 'bus resubscribed; reading missed events from the store');
+    opts.bus.onResubscribed((blogIds) => {
+      const feeds = blogIds === undefined ? [...this.slots.values()] : blogIds.flatMap((blogId) => this.slots.get(blogId) ?? []);
+      this.log.info({ blogs: feeds.length }, 'bus resubscribed; reading missed events from the store');
       opts.metrics?.pubsubResubscriptions.inc();
-      for (const slot of this.slots.values()) slot.feed.resync();
+      for (const slot of feeds) slot.feed.resync();
     });
   }
 

@@ -10,9 +10,43 @@ export type RedisClient = Redis | Cluster;
 
 /** A write during a Redis blip fails after this long instead of hanging the request. */
 export const COMMAND_TIMEOUT_MS = 2_000;
-const CONNECT_TIMEOUT_MS = 5_000;
+/** How long connecting to a node may take before it counts as unreachable. */
+export const CONNECT_TIMEOUT_MS = 5_000;
 const RETRY_BASE_MS = 50;
 const RETRY_CAP_MS = 2_000;
+
+/**
+ * The delay before reconnection attempt `attempt` (1, 2, ...): capped exponential backoff.
+ *
+ * @example
+ * reconnectDelay(1) // 50
+ */
+export function reconnectDelay(attempt: number): number {
+  return Math.min(RETRY_BASE_MS * 2 ** Math.min(Math.max(attempt, 1) - 1, 10), RETRY_CAP_MS);
+}
+
+/**
+ * Logs a connection's (or a Cluster's) errors once per outage: the first error, then debug lines for
+ * the reconnection attempts that repeat it, and one line when it is ready again.
+ *
+ * @example
+ * logOutages(cluster, logger.child({ module: 'redis', connection: 'liveblog-data' }));
+ */
+export function logOutages(connection: RedisClient, log: Logger): void {
+  let healthy = true;
+  connection.on('error', (err: Error) => {
+    if (healthy) log.error({ err: summarize(err) }, 'redis connection error');
+    else log.debug({ err: summarize(err) }, 'redis still unreachable');
+    healthy = false;
+  });
+  connection.on('ready', () => {
+    if (!healthy) log.info('redis connection restored');
+    healthy = true;
+  });
+  connection.on('close', () => {
+    if (healthy) log.warn('redis connection closed');
+  });
+}
 
 /**
  * An ioredis client tuned for this service, connected and ready: no offline queue and a
@@ -37,22 +71,9 @@ export async function createRedisConnection(url: string, opts: { name: string; l
     autoResendUnfulfilledCommands: false,
     // The bus re-subscribes itself, and only then tells the relay to read what it missed.
     autoResubscribe: false,
-    retryStrategy: (attempt) => Math.min(RETRY_BASE_MS * 2 ** Math.min(attempt - 1, 10), RETRY_CAP_MS),
+    retryStrategy: reconnectDelay,
   });
-  let healthy = true;
-  redis.on('error', (err: Error) => {
-    // One error line per outage; the reconnection attempts that follow would repeat it.
-    if (healthy) log.error({ err: summarize(err) }, 'redis connection error');
-    else log.debug({ err: summarize(err) }, 'redis still unreachable');
-    healthy = false;
-  });
-  redis.on('ready', () => {
-    if (!healthy) log.info('redis connection restored');
-    healthy = true;
-  });
-  redis.on('close', () => {
-    if (healthy) log.warn('redis connection closed');
-  });
+  logOutages(redis, log);
   await connectRedis(redis);
   return redis;
 }
@@ -92,7 +113,7 @@ export async function connectRedis(redis: Redis): Promise<void> {
 }
 
 /** Reply errors that mean "this Redis cannot serve you right now", not "your command is wrong". */
-const UNAVAILABLE_REPLIES = ['READONLY', 'LOADING', 'MASTERDOWN', 'CLUSTERDOWN', 'TRYAGAIN', 'BUSY', 'NOREPLICAS', 'OOM', 'MISCONF', 'NOAUTH'];
+const UNAVAILABLE_REPLIES = ['READONLY', 'LOADING', 'MASTERDOWN', 'CLUSTERDOWN', 'TRYAGAIN', 'MOVED', 'ASK', 'BUSY', 'NOREPLICAS', 'OOM', 'MISCONF', 'NOAUTH'];
 
 /**
  * True when a failed command means Redis is unreachable or refusing service (connection
@@ -109,14 +130,16 @@ export function isRedisUnavailable(err: unknown): boolean {
 }
 
 /**
- * How a command of a connection made by `createRedisConnection` failed, and whether Redis may
- * still have run it:
+ * How a command of a connection made by `createRedisConnection` (or a Cluster made by
+ * `createRedisCluster`) failed, and whether Redis may still have run it:
  * - `timeout`: written to the socket, no answer within the command timeout; Redis may run it
  *   later (a frozen or paused Redis runs what it had queued when it resumes);
  * - `connection`, `mayHaveRun: true`: the connection broke while the command was in flight;
  * - `connection`, `mayHaveRun: false`: refused before it was written (connection down, or ended);
  * - `reply`: Redis answered with a refusal (READONLY, OOM, LOADING, BUSY...); it did not run.
  *   A script refused for OOM or READONLY fails at its first write, so nothing of it was kept.
+ *   On a Cluster also the redirections ioredis gave up following (TRYAGAIN while a slot migrates,
+ *   CLUSTERDOWN during a failover): each attempt was refused, none ran.
  * Undefined for anything else (a bug, such as an error raised inside a script).
  *
  * @example
@@ -127,6 +150,12 @@ export function redisFailureOf(err: unknown): RedisFailure | undefined {
   if (!(err instanceof Error)) return undefined;
   if (err.message === TIMED_OUT) return { kind: 'timeout', mayHaveRun: true };
   if (NOT_WRITTEN.has(err.message)) return { kind: 'connection', mayHaveRun: false };
+  if (err.message.startsWith(REDIRECTIONS_EXHAUSTED)) {
+    // Every attempt was refused (MOVED, ASK, TRYAGAIN, CLUSTERDOWN) or never written (the slot's node
+    // was down); a command that was written and then lost its connection is rejected at once instead.
+    const refused = CLUSTER_REFUSALS.some((code) => err.message.includes(`ReplyError: ${code}`));
+    return { kind: refused ? 'reply' : 'connection', mayHaveRun: false };
+  }
   // With `maxRetriesPerRequest: 0` a dropped connection fails the commands it had written with
   // this error (the offline queue is off, so there are no unwritten ones); anything unrecognised
   // is treated the same way, since claiming "not written" must never be a guess.
@@ -149,7 +178,22 @@ const TIMED_OUT = 'Command timed out';
  * always reconnects; "Connection is closed." reaches in-flight commands only on a deliberate
  * `disconnect()`, which the service does at shutdown after `quit()` (answered after them) failed.
  */
-const NOT_WRITTEN = new Set(["Stream isn't writeable and enableOfflineQueue options is false", 'Connection is closed.']);
+const NOT_WRITTEN = new Set([
+  "Stream isn't writeable and enableOfflineQueue options is false",
+  'Connection is closed.',
+  // A Cluster's own refusals before choosing a node (ioredis cluster/index.js sendCommand, connect).
+  "Cluster isn't ready and enableOfflineQueue options is false",
+  'Cluster is ended.',
+  'None of startup nodes is available',
+  'Failed to refresh slots cache.',
+]);
+
+/**
+ * The start of the message a Cluster rejects with after `maxRedirections` retries of a command the
+ * nodes refused or that could not be written (ioredis cluster/index.js handleError).
+ */
+const REDIRECTIONS_EXHAUSTED = 'Too many Cluster redirections.';
+const CLUSTER_REFUSALS = ['MOVED', 'ASK', 'TRYAGAIN', 'CLUSTERDOWN'];
 
 function replyCode(err: unknown): string {
   return (err instanceof Error ? err.message : '').split(' ', 1)[0] ?? '';

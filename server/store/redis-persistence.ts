@@ -1,17 +1,24 @@
-import { ReplyError } from 'ioredis';
+import { Cluster, ReplyError } from 'ioredis';
 import type { RedisClient } from './redis-connection.js';
 import { isRedisUnavailable } from './redis-connection.js';
 
 /**
  * Whether Redis keeps anything on disk: AOF (`appendonly yes`) and RDB (a non-empty `save`).
  * Managed Redis often disables CONFIG; then INFO tells whether AOF is on and whether an RDB
- * save ever happened (a best guess: INFO does not show the `save` schedule). Connection
+ * save ever happened (a best guess: INFO does not show the `save` schedule). On a Cluster, every
+ * primary is asked and each answer is true only when it holds for all of them. Connection
  * failures are rethrown as they are, for the caller to map.
  *
  * @example
  * const { aof, rdb } = await readPersistence(redis);
  */
 export async function readPersistence(redis: RedisClient): Promise<{ aof: boolean; rdb: boolean }> {
+  if (redis instanceof Cluster) {
+    // CONFIG and INFO are per node: a blog is as durable as the primary that owns its slot.
+    const primaries = redis.nodes('master');
+    const each = await Promise.all(primaries.map((node) => readPersistence(node)));
+    return { aof: each.length > 0 && each.every((p) => p.aof), rdb: each.length > 0 && each.every((p) => p.rdb) };
+  }
   try {
     const appendonly = configValue(await redis.config('GET', 'appendonly'));
     const save = configValue(await redis.config('GET', 'save'));

@@ -31,7 +31,9 @@ export type ScriptRunner = (name: ScriptName, keys: readonly string[], args: rea
 
 /**
  * Registers the store scripts on a connection (ioredis sends EVALSHA and falls back to EVAL
- * when Redis lost its script cache, e.g. after a restart).
+ * when Redis lost its script cache, e.g. after a restart). Every call gets the publish command
+ * as its last ARGV: SPUBLISH on a Cluster (sharded pub/sub: the event stays on the blog's shard),
+ * PUBLISH on a single Redis.
  *
  * @example
  * const run = defineStoreScripts(redis);
@@ -42,11 +44,12 @@ export function defineStoreScripts(redis: RedisClient): ScriptRunner {
     redis.defineCommand(script.command, { numberOfKeys: script.keys, lua: script.lua });
   }
   const commands = redis as unknown as Record<string, (...args: (string | number)[]) => Promise<unknown>>;
+  const publish = redis.isCluster ? 'SPUBLISH' : 'PUBLISH';
   return (name, keys, args) => {
     const script = SCRIPTS[name];
     if (keys.length !== script.keys) throw new Error(`${name} takes ${script.keys} keys, got ${keys.length}`);
     const command = commands[script.command];
     if (command === undefined) throw new Error(`script ${script.command} is not defined`);
-    return command.call(redis, ...keys, ...args);
+    return command.call(redis, ...keys, ...args, publish);
   };
 }

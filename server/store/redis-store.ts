@@ -155,14 +155,14 @@ export class RedisStore implements EventStore {
     const ids = await this.call('listBlogs', () => this.redis.zrevrange(BLOG_INDEX_KEY, 0, -1));
     const valid = ids.filter((id) => BlogId.safeParse(id).success);
     if (valid.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of valid) pipeline.get(blogKeys(id).blog);
-    const results = (await this.call('listBlogs', () => pipeline.exec())) ?? [];
+    // One GET per blog, all sent at once: each header lives in its blog's slot, so on a Cluster they
+    // spread over every shard (a pipeline or MGET must stay in one slot); on a single Redis they
+    // still travel together on the one connection.
+    const headers = await this.call('listBlogs', () => Promise.all(valid.map((id) => this.redis.get(blogKeys(id).blog))));
     const blogs: Blog[] = [];
-    results.forEach(([err, json], i) => {
-      if (err) throw this.failure('listBlogs', err);
+    headers.forEach((json, i) => {
       // Indexed but never created (the script failed after the ZADD): not a blog.
-      if (typeof json !== 'string') return;
+      if (json === null) return;
       const blog = parseStored(Blog, json, this.log, { blogId: valid[i], value: 'blog' });
       if (blog !== null) blogs.push(blog);
     });

@@ -42,6 +42,11 @@ describe('choosing the Redis deployment', () => {
     assert.match(configError({ ADMIN_TOKEN, REDIS_CLUSTER_NODES: '127.0.0.1:70000' }), /REDIS_CLUSTER_NODES.*port must be 1-65535/);
   });
 
+  it('when REDIS_WAIT_REPLICAS is above 0 with REDIS_CLUSTER_NODES, then the config is refused saying why', () => {
+    assert.match(configError({ ADMIN_TOKEN, REDIS_CLUSTER_NODES: '127.0.0.1:7000', REDIS_WAIT_REPLICAS: '1' }), /REDIS_WAIT_REPLICAS: must be 0 with REDIS_CLUSTER_NODES/);
+    assert.equal(loadConfig({ ADMIN_TOKEN, REDIS_CLUSTER_NODES: '127.0.0.1:7000', REDIS_WAIT_REPLICAS: '0' }).REDIS_WAIT_REPLICAS, 0);
+  });
+
   it('when sentinels are set without the monitored name, then REDIS_SENTINEL_NAME is required', () => {
     assert.match(configError({ ADMIN_TOKEN, REDIS_SENTINELS: '127.0.0.1:26379' }), /REDIS_SENTINEL_NAME: required/);
     const config = loadConfig({ ADMIN_TOKEN, REDIS_SENTINELS: '127.0.0.1:26379,127.0.0.1:26380', REDIS_SENTINEL_NAME: 'liveblog' });

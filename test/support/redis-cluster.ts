@@ -1,4 +1,5 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
 import { freePort, waitForPing } from './redis-server.js';
 import { signalGroup, spawnTracked, trackedTempDir } from './processes.js';
@@ -36,6 +37,17 @@ export interface TestRedisCluster {
    * and no slot is served by a stopped node (after `kill()`, once a replica took over).
    */
   waitUntilStable(timeoutMs?: number): Promise<void>;
+  /**
+   * `count` fresh ids (`<prefix>-<hex>`) per current primary, each a hash tag (`{id}`) whose slot that
+   * primary owns: the blogs of a test spread over every shard for sure.
+   */
+  idsOnEveryPrimary(prefix: string, count?: number): Promise<{ id: string; primary: ClusterNode; slot: number }[]>;
+  /**
+   * Moves `slot` to the primary `to` the way `redis-cli --cluster reshard` does: SETSLOT IMPORTING on
+   * the target, MIGRATING on the source, MIGRATE of its keys in batches, then SETSLOT NODE on every
+   * primary. Resolves once it is done, with how long it took.
+   */
+  migrateSlot(slot: number, to: ClusterNode): Promise<{ ms: number; keys: number }>;
   /** A cluster client for the test's own reads and writes. */
   client(): Cluster;
   close(): Promise<void>;
@@ -148,6 +160,12 @@ export async function startRedisCluster(options: { nodeTimeoutMs?: number } = {}
       .join(' ');
   };
 
+  /** The slot ranges a primary serves, in its own view. */
+  const ownedRanges = async (node: ClusterNode): Promise<[number, number][]> => {
+    const slots = (await node.admin.call('CLUSTER', 'SLOTS')) as [number, number, [string, number, ...unknown[]], ...unknown[]][];
+    return slots.filter(([, , primary]) => `${primary[0]}:${primary[1]}` === node.address).map(([from, to]): [number, number] => [from, to]);
+  };
+
   const cluster: TestRedisCluster = {
     nodes,
     seeds: nodes.map((n) => n.address).join(','),
@@ -194,6 +212,42 @@ export async function startRedisCluster(options: { nodeTimeoutMs?: number } = {}
         await new Promise((r) => setTimeout(r, 100));
       }
     },
+    async idsOnEveryPrimary(prefix, count = 1) {
+      const primaries = await cluster.primaries();
+      const found: { id: string; primary: ClusterNode; slot: number }[] = [];
+      const slotsOf = await Promise.all(primaries.map(async (p) => ({ node: p, ranges: await ownedRanges(p) })));
+      while (found.length < primaries.length * count) {
+        const id = `${prefix}-${randomBytes(4).toString('hex')}`;
+        const slot = await cluster.slotOf(`{${id}}`);
+        const owner = slotsOf.find(({ ranges }) => ranges.some(([from, to]) => slot >= from && slot <= to))?.node;
+        if (owner === undefined) continue;
+        if (found.filter((f) => f.primary === owner).length < count) found.push({ id, primary: owner, slot });
+      }
+      return found;
+    },
+    async migrateSlot(slot, to) {
+      const started = Date.now();
+      const from = await cluster.primaryOf(slot);
+      if (from === to) throw new Error(`slot ${slot} is already on ${to.address}`);
+      const idOf = async (node: ClusterNode): Promise<string> => String(await node.admin.call('CLUSTER', 'MYID'));
+      const [fromId, toId] = await Promise.all([idOf(from), idOf(to)]);
+      await to.admin.call('CLUSTER', 'SETSLOT', slot, 'IMPORTING', fromId);
+      await from.admin.call('CLUSTER', 'SETSLOT', slot, 'MIGRATING', toId);
+      let keys = 0;
+      for (;;) {
+        const batch = (await from.admin.call('CLUSTER', 'GETKEYSINSLOT', slot, 100)) as string[];
+        if (batch.length === 0) break;
+        await from.admin.call('MIGRATE', '127.0.0.1', to.port, '', 0, 5_000, 'KEYS', ...batch);
+        keys += batch.length;
+      }
+      // The target first, then the source (as redis-cli does), then everyone else learns it.
+      await to.admin.call('CLUSTER', 'SETSLOT', slot, 'NODE', toId);
+      await from.admin.call('CLUSTER', 'SETSLOT', slot, 'NODE', toId);
+      for (const primary of await cluster.primaries()) {
+        if (primary !== to && primary !== from) await primary.admin.call('CLUSTER', 'SETSLOT', slot, 'NODE', toId);
+      }
+      return { ms: Date.now() - started, keys };
+    },
     client() {
       const client = new Cluster(nodes.map((n) => ({ host: '127.0.0.1', port: n.port })), { redisOptions: { maxRetriesPerRequest: 1 } });
       client.on('error', () => {
@@ -210,4 +264,28 @@ export async function startRedisCluster(options: { nodeTimeoutMs?: number } = {}
     throw err;
   }
   return cluster;
+}
+
+/**
+ * How many SPUBLISH and classic PUBLISH commands a node ran so far (calls from scripts included),
+ * from INFO commandstats: compare two readings to see where a test's events were published.
+ *
+ * @example
+ * const before = await publishCalls(node); // { spublish: 12, publish: 0 }
+ */
+export async function publishCalls(node: ClusterNode): Promise<{ spublish: number; publish: number }> {
+  const stats = await node.admin.info('commandstats');
+  const calls = (name: string): number => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+  return { spublish: calls('spublish'), publish: calls('publish') };
+}
+
+/**
+ * PUBSUB SHARDNUMSUB of one shard channel, asked of `node` (the subscribers it has on that node).
+ *
+ * @example
+ * await shardSubscribers(primary, 'lb:{election}:events') // 2
+ */
+export async function shardSubscribers(node: ClusterNode, channel: string): Promise<number> {
+  const reply = (await node.admin.call('PUBSUB', 'SHARDNUMSUB', channel)) as [string, number];
+  return Number(reply[1]);
 }

@@ -12,6 +12,6 @@ redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
 redis.call('HSET', KEYS[2], 'epoch', ARGV[3], 'seq', 0, 'ord', 0)
 local seq, ev = append(KEYS[2], KEYS[5], ARGV[1], ARGV[3], 0, ARGV[5], ARGV[6])
 redis.call('SET', KEYS[1], ARGV[4])
-redis.call('PUBLISH', ARGV[2], ev)
+publish(ARGV[2], ev)
 return {'ok', ARGV[3], seq}
 `;

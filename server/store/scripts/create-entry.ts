@@ -41,6 +41,6 @@ if use_idem then
   redis.call('HSET', KEYS[6], 'fp', ARGV[9], 'entry', ARGV[5])
   redis.call('PEXPIRE', KEYS[6], ARGV[10])
 end
-redis.call('PUBLISH', ARGV[2], ev)
+publish(ARGV[2], ev)
 return {'ok', epoch, seq}
 `;

@@ -12,6 +12,6 @@ local epoch, head = ensure_meta(KEYS[2], KEYS[5], ARGV[3])
 local seq, ev = append(KEYS[2], KEYS[5], ARGV[1], epoch, head, ARGV[5], ARGV[6])
 redis.call('HDEL', KEYS[3], ARGV[4])
 redis.call('ZREM', KEYS[4], ARGV[4])
-redis.call('PUBLISH', ARGV[2], ev)
+publish(ARGV[2], ev)
 return {'ok', epoch, seq}
 `;

@@ -5,6 +5,12 @@
  * first write decides whether the whole script can go through.
  */
 export const LUA_LIB = `
+-- The runner appends the publish command to every script's ARGV: PUBLISH on a single Redis,
+-- SPUBLISH on a Cluster (the event reaches only the shard that owns the blog's slot).
+local function publish(channel, ev)
+  redis.call(ARGV[#ARGV], channel, ev)
+end
+
 -- The meta hash holds the log's epoch and head seq. A blog whose meta vanished (evicted,
 -- hand-deleted) gets a new log in the candidate epoch, so readers reset instead of erroring.
 local function ensure_meta(meta, log, candidate)

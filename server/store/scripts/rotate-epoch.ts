@@ -15,6 +15,6 @@ redis.call('DEL', KEYS[3])
 -- Same layout as eventRest() in event-json.ts.
 local rest = '"at":"' .. ARGV[5] .. '","type":"blog.updated","blog":' .. blog .. '}'
 local seq, ev = append(KEYS[2], KEYS[3], ARGV[1], ARGV[4], 0, rest, ARGV[6])
-redis.call('PUBLISH', ARGV[2], ev)
+publish(ARGV[2], ev)
 return {'ok', ARGV[4], seq}
 `;

@@ -15,6 +15,6 @@ if updated_at ~= ARGV[5] then return {'changed', stored} end
 local epoch, head = ensure_meta(KEYS[2], KEYS[3], ARGV[3])
 local seq, ev = append(KEYS[2], KEYS[3], ARGV[1], epoch, head, ARGV[6], ARGV[7])
 redis.call('SET', KEYS[1], ARGV[4])
-redis.call('PUBLISH', ARGV[2], ev)
+publish(ARGV[2], ev)
 return {'ok', epoch, seq}
 `;

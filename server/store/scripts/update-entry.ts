@@ -16,6 +16,6 @@ if version ~= tonumber(ARGV[6]) - 1 then return {'version_conflict', stored} end
 local epoch, head = ensure_meta(KEYS[2], KEYS[4], ARGV[3])
 local seq, ev = append(KEYS[2], KEYS[4], ARGV[1], epoch, head, ARGV[7], ARGV[8])
 redis.call('HSET', KEYS[3], ARGV[4], ARGV[5])
-redis.call('PUBLISH', ARGV[2], ev)
+publish(ARGV[2], ev)
 return {'ok', epoch, seq}
 `;
