@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createApplication } from './app.js';
 import { buildComponents } from './components.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
@@ -76,10 +77,14 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.SHUTDOWN_TIMEOUT_MS);
     force.unref();
-    // Stop accepting first, then let readers go (they reconnect to another instance), then the store.
-    httpServer.close();
-    void application
-      .close()
+    // Readiness goes first, so the load balancer routes new readers elsewhere while this instance
+    // still serves; then stop accepting, let readers go (they reconnect elsewhere), then the store.
+    application.drain();
+    void sleep(config.SHUTDOWN_DRAIN_MS)
+      .then(() => {
+        httpServer.close();
+        return application.close();
+      })
       .then(() => {
         httpServer.closeIdleConnections();
         return Promise.all([built.close(), metricsServer?.close()]);
