@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -8,7 +9,8 @@ import { freePort } from './redis-server.js';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The balancer's configuration as shipped: the test runs this file, with its own ports. */
 export const HAPROXY_CFG = join(ROOT, 'deploy', 'haproxy.cfg');
-const HAPROXY = process.env.HAPROXY ?? 'haproxy';
+/** Debian installs it in /usr/sbin, which a non-root PATH may lack. */
+const HAPROXY = process.env.HAPROXY ?? (existsSync('/usr/sbin/haproxy') ? '/usr/sbin/haproxy' : 'haproxy');
 const LOG_TAIL_CHARS = 16_384;
 
 /** One server line of the balancer's status page. */
