@@ -1,23 +1,40 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import { createBlog } from '../support/api.js';
 import { checkDelivered } from '../support/chaos/check.js';
 import { CHAOS_ADMIN_TOKEN } from '../support/chaos/cluster.js';
 import { Publisher } from '../support/chaos/publisher.js';
 import { closeReaders, openReaders, type ChaosReader } from '../support/chaos/readers.js';
 import { startService, type ServiceProcess } from '../support/chaos/service-process.js';
-import { isUp, startBalancer, type Balancer } from '../support/haproxy.js';
+import { HAPROXY_CFG, isUp, startBalancer, type Balancer } from '../support/haproxy.js';
 import { stopAll } from '../support/processes.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
 
+const COMPOSE_FILE = join(resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'), 'deploy', 'compose.yaml');
+/** What the test sets itself on each instance: its own Redis, token and ports, and no public address. */
+const SET_BY_TEST = new Set(['REDIS_URL', 'ADMIN_TOKEN', 'PUBLIC_URL', 'PORT', 'METRICS_PORT']);
+
+interface ComposeService {
+  environment?: Record<string, string>;
+  volumes?: string[];
+}
+const compose = parse(readFileSync(COMPOSE_FILE, 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+const instanceEnv = compose.services['liveblog-1']?.environment ?? {};
+/** deploy/compose.yaml's settings of the instances: the test runs them as compose does. */
+const COMPOSE_INSTANCE_ENV = Object.fromEntries(Object.entries(instanceEnv).filter(([name]) => !SET_BY_TEST.has(name)));
+/** How long an instance drains on SIGTERM (compose.yaml's SHUTDOWN_DRAIN_MS). */
+const DRAIN_MS = Number(COMPOSE_INSTANCE_ENV.SHUTDOWN_DRAIN_MS);
+
 /** Readers of each kind per scenario: WebSocket only, long-polling only, long-polling upgraded to WebSocket. */
 const READERS_PER_KIND = 20;
-/** As compose.yaml runs them: longer than the balancer's checks (inter 1s, fall 2) take to see a 503. */
-const DRAIN_MS = 3_000;
 /** Publishing before the fault, and after it. */
-const WARMUP_MS = 1_500;
-const AFTER_FAULT_MS = 1_500;
+const WARMUP_MS = 1_000;
+const AFTER_FAULT_MS = 1_000;
 
 /**
  * Readers through the balancer with each transport a browser may end up on. Long-polling needs
@@ -44,8 +61,9 @@ describe('behind HAProxy (deploy/haproxy.cfg)', { timeout: 120_000 }, () => {
 
   before(async () => {
     redis = await startRedis();
-    const env = { TRUST_PROXY: 'true', SHUTDOWN_DRAIN_MS: String(DRAIN_MS) };
-    const [a, b] = await Promise.all(['A', 'B'].map((name) => startService({ name, redisUrl: redis.url, adminToken: CHAOS_ADMIN_TOKEN, env })));
+    const [a, b] = await Promise.all(
+      ['A', 'B'].map((name) => startService({ name, redisUrl: redis.url, adminToken: CHAOS_ADMIN_TOKEN, env: COMPOSE_INSTANCE_ENV })),
+    );
     instances = [a!, b!];
     balancer = await startBalancer(instances.map((i) => `127.0.0.1:${i.port}`));
   });
@@ -96,6 +114,21 @@ describe('behind HAProxy (deploy/haproxy.cfg)', { timeout: 120_000 }, () => {
       closeReaders(readers);
     }
   }
+
+  it('when compose.yaml runs the balancer, then it is this haproxy.cfg in front of both instances, which drain longer than the checks take', () => {
+    const balancerService = compose.services.balancer;
+    assert.ok(balancerService?.volumes?.includes('./haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro'), 'compose mounts deploy/haproxy.cfg');
+    for (const name of ['liveblog-1', 'liveblog-2']) {
+      const port = compose.services[name]?.environment?.PORT;
+      assert.equal(balancerService?.environment?.[name === 'liveblog-1' ? 'LIVEBLOG_1' : 'LIVEBLOG_2'], `${name}:${port}`);
+    }
+    assert.deepEqual(compose.services['liveblog-2']?.environment, instanceEnv, 'both instances run the same settings');
+    assert.equal(COMPOSE_INSTANCE_ENV.TRUST_PROXY, 'true', 'client addresses come from X-Forwarded-For');
+    const checks = /default-server check inter (\d+)s fall (\d+)/.exec(readFileSync(HAPROXY_CFG, 'utf8'));
+    assert.ok(checks !== null, 'haproxy.cfg sets its check interval and failures');
+    const outMs = Number(checks[1]) * 1_000 * Number(checks[2]);
+    assert.ok(DRAIN_MS > outMs, `SHUTDOWN_DRAIN_MS (${DRAIN_MS}) outlasts the ${outMs} ms the checks take to mark an instance down`);
+  });
 
   it('when an instance is SIGKILLed under WebSocket and long-polling readers, then its /readyz checks mark it down and every reader ends complete through the balancer', async (t) => {
     const [a, b] = instances;
