@@ -32,9 +32,9 @@ const DRAIN_MS = Number(COMPOSE_INSTANCE_ENV.SHUTDOWN_DRAIN_MS);
 
 /** Readers of each kind per scenario: WebSocket only, long-polling only, long-polling upgraded to WebSocket. */
 const READERS_PER_KIND = 20;
-/** Publishing before the fault, and after it. */
-const WARMUP_MS = 1_000;
-const AFTER_FAULT_MS = 1_000;
+/** Publishing before the fault, and after it: this long, and at least this many entries. */
+const PHASE_MS = 1_000;
+const PHASE_ENTRIES = 10;
 
 /**
  * Readers through the balancer with each transport a browser may end up on. Long-polling needs
@@ -48,6 +48,17 @@ async function openAllKinds(url: string, blogId: string): Promise<ChaosReader[]>
     openReaders([url], blogId, READERS_PER_KIND, 20_000, { transports: ['polling', 'websocket'], withCredentials: true }),
   ]);
   return kinds.flat();
+}
+
+/** Lets the publisher run `PHASE_MS`, and on until it got `PHASE_ENTRIES` more 201s (a loaded machine posts slower). */
+async function publishPhase(publisher: Publisher): Promise<void> {
+  const target = publisher.published.length + PHASE_ENTRIES;
+  await sleep(PHASE_MS);
+  const deadline = Date.now() + 20_000;
+  while (publisher.published.length < target) {
+    assert.ok(Date.now() < deadline, `the publisher got ${PHASE_ENTRIES} entries through the balancer within 20 s`);
+    await sleep(50);
+  }
 }
 
 async function readersOn(instance: ServiceProcess): Promise<number> {
@@ -92,9 +103,9 @@ describe('behind HAProxy (deploy/haproxy.cfg)', { timeout: 120_000 }, () => {
     });
     try {
       publisher.start();
-      await sleep(WARMUP_MS);
+      await publishPhase(publisher);
       await fault(readers);
-      await sleep(AFTER_FAULT_MS);
+      await publishPhase(publisher);
       await publisher.stop();
       await checkDelivered(balancer.url, [{ blogId, publisher, readers }]);
       const retried = Object.entries(publisher.attemptsByOutcome)
