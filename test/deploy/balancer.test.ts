@@ -42,12 +42,19 @@ const PHASE_ENTRIES = 10;
  * (browsers keep them anyway).
  */
 async function openAllKinds(url: string, blogId: string): Promise<ChaosReader[]> {
-  const kinds = await Promise.all([
+  const kinds = await Promise.allSettled([
     openReaders([url], blogId, READERS_PER_KIND, 20_000, { transports: ['websocket'] }),
     openReaders([url], blogId, READERS_PER_KIND, 20_000, { transports: ['polling'], withCredentials: true }),
     openReaders([url], blogId, READERS_PER_KIND, 20_000, { transports: ['polling', 'websocket'], withCredentials: true }),
   ]);
-  return kinds.flat();
+  const opened = kinds.flatMap((kind) => (kind.status === 'fulfilled' ? kind.value : []));
+  const failed = kinds.find((kind) => kind.status === 'rejected');
+  if (failed !== undefined) {
+    // The kinds that did connect would keep reconnecting, and the test process alive, after the test.
+    closeReaders(opened);
+    throw failed.reason;
+  }
+  return opened;
 }
 
 /** Lets the publisher run `PHASE_MS`, and on until it got `PHASE_ENTRIES` more 201s (a loaded machine posts slower). */
