@@ -73,6 +73,8 @@ export interface Application {
   relay: Relay;
   presence: Presence;
   metrics: Metrics;
+  /** Starts the shutdown: `/readyz` answers 503 from now on while everything else keeps serving. */
+  drain(): void;
   /** Disconnects readers and stops relaying; the caller closes the HTTP server and the components. */
   close(): Promise<void>;
 }
@@ -100,7 +102,8 @@ export function createApplication(httpServer: HttpServer, components: AppCompone
 
   const renderer = createRenderer({ logger, metrics });
 
-  app.use(createHealthRouter({ store }));
+  let draining = false;
+  app.use(createHealthRouter({ store, draining: () => draining }));
   app.use('/api', queryText, jsonBody());
   app.use('/api/tokens', createTokenRouter({ tokens: components.tokens, guard, logger }));
   app.use('/api', createPreviewRouter({ requireEditor: guard.requireEditor, limit: limits.previews, logger, renderer }));
@@ -192,7 +195,11 @@ export function createApplication(httpServer: HttpServer, components: AppCompone
     relay,
     presence,
     metrics,
+    drain() {
+      draining = true;
+    },
     async close() {
+      draining = true;
       // Before the sockets go: withdraws this instance's reader counts from the other instances' totals.
       await presence.stop();
       relay.close();

@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import { createServer } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createApplication } from './app.js';
 import { buildComponents } from './components.js';
 import type { Config } from './config/config.js';
@@ -52,8 +53,11 @@ export async function runInstance(config: Config, logger: Logger): Promise<void>
   }
 
   onStopSignal(config, log, async () => {
+    // Readiness goes first, so the load balancer routes new readers elsewhere while this instance
+    // still serves; then stop accepting, let readers go (they reconnect elsewhere), then the store.
+    application.drain();
+    await sleep(config.SHUTDOWN_DRAIN_MS);
     link?.draining();
-    // Stop accepting first, then let readers go (they reconnect to another instance), then the store.
     httpServer.close();
     await application.close();
     httpServer.closeIdleConnections();

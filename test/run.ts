@@ -1,6 +1,6 @@
 /**
- * `npm test`: makes sure the machine has what the tests start (redis-server, and
- * chromium when browser tests are selected), typechecks, then runs every
+ * `npm test`: makes sure the machine has what the tests start (redis-server; chromium when
+ * browser tests are selected; promtool and haproxy for test/deploy/), typechecks, then runs every
  * `test/**\/*.test.ts` with node's test runner. Arguments filter the files by path prefix:
  *
  * @example
@@ -40,8 +40,15 @@ const PROMTOOL: Requirement = {
   hint: 'promtool is missing: install it (Debian/Ubuntu: apt-get install -y prometheus; or a Prometheus release tarball)',
 };
 
-function commandExists(command: string): boolean {
-  const probe = spawnSync(command, ['--version'], { stdio: 'ignore' });
+const HAPROXY: Requirement = {
+  pkg: 'haproxy',
+  // Debian installs it in /usr/sbin, which a non-root PATH may lack (test/support/haproxy.ts looks there too).
+  present: () => commandExists('haproxy', '-v') || existsSync('/usr/sbin/haproxy'),
+  hint: 'haproxy is missing: install it (Debian/Ubuntu: apt-get install -y haproxy; macOS: brew install haproxy)',
+};
+
+function commandExists(command: string, versionFlag = '--version'): boolean {
+  const probe = spawnSync(command, [versionFlag], { stdio: 'ignore' });
   return probe.error === undefined && probe.status === 0;
 }
 
@@ -120,8 +127,8 @@ function main(): void {
   }
 
   const needsBrowser = files.some((file) => file.startsWith('test/browser/'));
-  const needsPromtool = files.some((file) => file.startsWith('test/deploy/'));
-  ensure([REDIS, ...(needsBrowser ? [BROWSER] : []), ...(needsPromtool ? [PROMTOOL] : [])]);
+  const needsDeployTools = files.some((file) => file.startsWith('test/deploy/'));
+  ensure([REDIS, ...(needsBrowser ? [BROWSER] : []), ...(needsDeployTools ? [PROMTOOL, HAPROXY] : [])]);
   typecheck();
   build();
 

@@ -70,6 +70,7 @@ export const ConfigSchema = z
     PUBLIC_URL: z.url().optional(),
     TRUST_PROXY: Bool.default(false),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(60_000).default(0),
     NODE_ENV: z.string().optional(),
     METRICS_PORT: Port.optional(),
     METRICS_HOST: z.string().min(1).optional(),
@@ -113,6 +114,13 @@ export const ConfigSchema = z
         code: 'custom',
         path: ['WORKERS'],
         message: 'must be 1 in embedded mode (each worker would have its own in-memory blogs); set REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS to run several',
+      });
+    }
+    if (env.SHUTDOWN_DRAIN_MS >= env.SHUTDOWN_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SHUTDOWN_DRAIN_MS'],
+        message: `must be less than SHUTDOWN_TIMEOUT_MS (${env.SHUTDOWN_TIMEOUT_MS}): the drain is part of the shutdown, which also has to let readers go and close Redis`,
       });
     }
     if (env.NODE_ENV === 'production' && env.PUBLIC_URL === undefined) {

@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { setupMaster } from '@socket.io/sticky';
 import type { Config } from '../config/config.js';
 import { listenOrExit, onStopSignal, serveMetricsOrExit, shownUrl } from '../lifecycle.js';
@@ -11,8 +12,8 @@ import { WorkerSupervisor } from './supervisor.js';
  * The primary of `WORKERS` > 1: it serves no request itself. It accepts every connection on
  * `PORT` and hands it to a worker with @socket.io/sticky (a long-polling session's requests to
  * the worker that holds the session, a new connection to the worker with the fewest), keeps
- * `count` workers running, serves one `/metrics` for all of them, and on SIGTERM / SIGINT stops
- * accepting, drains every worker and exits 0.
+ * `count` workers running, serves one `/metrics` for all of them, and on SIGTERM / SIGINT drains
+ * every worker, stops accepting after `SHUTDOWN_DRAIN_MS` and exits 0.
  *
  * @example
  * if (cluster.isPrimary && count > 1) await runPrimary(config, count, logger);
@@ -41,9 +42,12 @@ export async function runPrimary(config: Config, count: number, logger: Logger):
     config,
     log,
     async () => {
-      // No new connections; each worker then lets its readers go (they reconnect to another instance).
+      // Each worker turns /readyz to 503 and keeps serving for SHUTDOWN_DRAIN_MS (the balancer moves
+      // new readers elsewhere meanwhile), then lets its readers go; only then stop accepting here.
+      const drained = supervisor.drain();
+      await sleep(config.SHUTDOWN_DRAIN_MS);
       httpServer.close();
-      const clean = await supervisor.drain();
+      const clean = await drained;
       httpServer.closeAllConnections();
       await metricsServer?.close();
       return clean;

@@ -79,24 +79,16 @@ export interface CheckFigures {
 const mib = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
 
 /**
- * The check every chaos scenario ends with, once its publishers have stopped:
+ * What every blog of a scenario must end with, once its publishers have stopped:
  * - every publisher got a 201 for every entry it tried, and no 503 hid a write;
  * - every entry answered 201 is stored exactly once, in the order of the answers, and nothing else;
- * - every reader holds exactly the stored entries, in order, each reported created at most once;
- * - each instance's heap plus external memory is back within `MEMORY_MARGIN_BYTES` of `baseline`,
- *   plus `allowanceBytes` that the scenario legitimately added (e.g. its large entries, which every
- *   instance keeps in the blog's recent-events cache by design).
+ * - every reader holds exactly the stored entries, in order, each reported created at most once.
+ * `url` is where the stored entries are read (any instance, or the load balancer).
  *
  * @example
- * const figures = await checkAfterFault(instances, [{ blogId, publisher, readers }], baseline);
+ * await checkDelivered(balancer.url, [{ blogId, publisher, readers }]);
  */
-export async function checkAfterFault(
-  instances: readonly ServiceProcess[],
-  blogs: readonly BlogUnderTest[],
-  baseline: ReadonlyMap<string, MemoryFigure>,
-  allowanceBytes = 0,
-): Promise<CheckFigures> {
-  const url = instances[0]!.url;
+export async function checkDelivered(url: string, blogs: readonly BlogUnderTest[]): Promise<void> {
   for (const { blogId, publisher, readers } of blogs) {
     assert.deepEqual(publisher.failures, [], `${blogId}: the publisher got answers no retry could fix`);
     assert.deepEqual(
@@ -129,6 +121,25 @@ export async function checkAfterFault(
       assert.deepEqual(doubled, [], `${blogId}: a reader was told of the same entry twice`);
     }
   }
+}
+
+/**
+ * The check every chaos scenario ends with, once its publishers have stopped:
+ * - `checkDelivered` for every blog;
+ * - each instance's heap plus external memory is back within `MEMORY_MARGIN_BYTES` of `baseline`,
+ *   plus `allowanceBytes` that the scenario legitimately added (e.g. its large entries, which every
+ *   instance keeps in the blog's recent-events cache by design).
+ *
+ * @example
+ * const figures = await checkAfterFault(instances, [{ blogId, publisher, readers }], baseline);
+ */
+export async function checkAfterFault(
+  instances: readonly ServiceProcess[],
+  blogs: readonly BlogUnderTest[],
+  baseline: ReadonlyMap<string, MemoryFigure>,
+  allowanceBytes = 0,
+): Promise<CheckFigures> {
+  await checkDelivered(instances[0]!.url, blogs);
 
   const shown: string[] = [];
   for (const instance of instances) {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { connect, type LiveBlog, type LiveClient } from '../../../client/live/index.js';
+import { connect, type ConnectOptions, type LiveBlog, type LiveClient } from '../../../client/live/index.js';
 
 /** A reader of one blog through the real client library, with what it reported. */
 export interface ChaosReader {
@@ -27,9 +27,9 @@ export function isLive(reader: ChaosReader): boolean {
   return reader.client.connection === 'live' && reader.blog.state !== undefined;
 }
 
-function follow(url: string, blogId: string): ChaosReader {
+function follow(url: string, blogId: string, socket: ConnectOptions['socket']): ChaosReader {
   // The library's own reconnection settings: the suite measures what real readers do.
-  const client = connect({ url, environment: {} });
+  const client = connect({ url, environment: {}, socket });
   const blog = client.subscribe(blogId);
   const reader: ChaosReader = { url, client, blog, arrivedAt: new Map(), createdReports: new Map(), resets: 0, reconnects: 0 };
   blog.onChange((change) => {
@@ -52,15 +52,23 @@ function follow(url: string, blogId: string): ChaosReader {
 }
 
 /**
- * Opens `count` readers of `blogId` spread evenly over `urls` and waits until all are live.
+ * Opens `count` readers of `blogId` spread evenly over `urls` and waits until all are live;
+ * `socket` is passed to the library's Socket.IO client (e.g. its transports).
  *
  * @example
  * const readers = await openReaders([a.url, b.url], 'storm', 200);
+ * const polling = await openReaders([balancer.url], 'storm', 20, 20_000, { transports: ['polling'], withCredentials: true });
  */
-export async function openReaders(urls: readonly string[], blogId: string, count: number, timeoutMs = 20_000): Promise<ChaosReader[]> {
+export async function openReaders(
+  urls: readonly string[],
+  blogId: string,
+  count: number,
+  timeoutMs = 20_000,
+  socket: ConnectOptions['socket'] = undefined,
+): Promise<ChaosReader[]> {
   const readers: ChaosReader[] = [];
   for (let i = 0; i < count; i += 1) {
-    readers.push(follow(urls[i % urls.length]!, blogId));
+    readers.push(follow(urls[i % urls.length]!, blogId, socket));
     // A few at a time, as readers arrive, not 200 handshakes in one tick.
     if (i % 25 === 24) await sleep(20);
   }
