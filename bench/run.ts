@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   pin(process.pid, LOAD_CPUS);
   if (args.build) build();
 
-  const redis = await startSingleRedis(SERVER_CPUS);
+  const redis = await startSingleRedis({ cpus: SERVER_CPUS });
   const params: RunParameters = {
     entries: args.entries,
     warmup: args.warmup,
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
       }
       if (args.cluster > 0) {
         // a fresh cluster each round: nothing of it idles on CPU 0 while the other scenarios run
-        const cluster = await startBenchCluster(SERVER_CPUS);
+        const cluster = await startBenchCluster({ cpus: SERVER_CPUS });
         try {
           fanout.push(await runFanout({ server: 'service', instances: 2, readers: args.cluster, redis: cluster }, params));
         } finally {
