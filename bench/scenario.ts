@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { freePort } from '../test/support/redis-server.js';
 import { LoadPool } from './loadgen/pool.js';
-import { cpuMicros, rssKiB } from './proc-stats.js';
+import { cpuMicros, rssKiB, socketCount } from './proc-stats.js';
 import { createBlog, publishEntry, type Published } from './publisher.js';
 import type { RedisMode, RedisUnderTest } from './redis-under-test.js';
 import { deliveryFigures, type DeliveryFigures } from './stats.js';
@@ -34,6 +34,11 @@ export interface FanoutResult {
   /** Absent in results written before issue 10: single. */
   redisMode?: RedisMode;
   readers: number;
+  /**
+   * `WORKERS>1`: open sockets of each worker once the readers were subscribed (about its readers,
+   * plus its Redis and IPC connections), the proof that readers were spread over the workers.
+   */
+  socketsPerWorker?: number[];
   subscribeFailed: number;
   /** Wall time from the first connection until every reader was subscribed (batches of `--batch` at a time). */
   connectSeconds: number;
@@ -213,6 +218,9 @@ export async function runFanout(setup: FanoutSetup, params: RunParameters): Prom
     log(`${connected.ready.subscribed} readers subscribed in ${connectSeconds.toFixed(1)} s, ${connectCpuMicrosPerReader} µs of server CPU each`);
     await sleep(500);
     const rssAfter = sumOver(pids(), rssKiB);
+    const workerPids = (setup.workers?.count ?? 1) > 1 ? targets.flatMap((t) => t.pids().filter((pid) => pid !== t.pid)) : [];
+    const socketsPerWorker = workerPids.map(socketCount);
+    if (workerPids.length > 0) log(`open sockets per worker: ${socketsPerWorker.join(' / ')}`);
 
     log(`warm-up: ${params.warmup} entries`);
     const warm = await publishPaced(postTo, blogId, 0, params.warmup, params);
@@ -246,6 +254,7 @@ export async function runFanout(setup: FanoutSetup, params: RunParameters): Prom
       workers: setup.workers?.count ?? 1,
       redisMode: redis.mode,
       readers,
+      ...(workerPids.length > 0 ? { socketsPerWorker } : {}),
       subscribeFailed: connected.ready.failed,
       connectSeconds: round(connectSeconds, 1),
       connectCpuMicrosPerReader,

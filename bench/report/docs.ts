@@ -134,7 +134,8 @@ function workersComparison(results: BenchResults): string[] {
     return (
       `- ${num(r.readers, 0)} readers, \`${workersOf(r)}\` against one worker (lower is better): last reader (median) ${x((f) => f.delivery.lastReaderMs.median)}, ` +
       `p99 ${x((f) => f.delivery.latencyMs.p99)}, connect + subscribe ${x((f) => f.connectSeconds)}, CPU per delivery ${x((f) => f.serverCpuMicrosPerDelivery)}; ` +
-      `server CPU busy ${num(r.serverCpuBusyPercent, 0)} % against ${num(one.serverCpuBusyPercent, 0)} %, load generators ${num(r.loadgenCpuBusyPercent, 0)} % busy.`
+      `server CPU busy ${num(r.serverCpuBusyPercent, 0)} % against ${num(one.serverCpuBusyPercent, 0)} %, load generators ${num(r.loadgenCpuBusyPercent, 0)} % busy` +
+      (r.socketsPerWorker !== undefined ? `; open sockets per worker (readers, Redis, IPC): ${r.socketsPerWorker.map((n) => num(n, 0)).join(' / ')} (first run).` : '.')
     );
   });
 }
