@@ -41,14 +41,23 @@ interface Counters {
 
 const STATS = ['total_commands_processed', 'total_net_input_bytes', 'total_net_output_bytes', 'total_net_repl_output_bytes', 'total_net_repl_input_bytes'] as const;
 
+/** What a cluster node sent over the cluster bus to carry pub/sub: classic PUBLISH goes to every node, SPUBLISH to the shard. */
+const BUS = ['cluster_stats_messages_publish_sent', 'cluster_stats_messages_publishshard_sent'] as const;
+
 async function counters(node: Redis): Promise<Counters> {
-  const [commandstats, stats, cpu] = await Promise.all([node.info('commandstats'), node.info('stats'), node.info('cpu')]);
+  const [commandstats, stats, cpu, bus] = await Promise.all([
+    node.info('commandstats'),
+    node.info('stats'),
+    node.info('cpu'),
+    // a plain redis-server answers that cluster support is disabled
+    node.call('CLUSTER', 'INFO').then(String, () => ''),
+  ]);
   const calls = new Map<string, number>();
   for (const m of commandstats.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls.set(m[1]!, Number(m[2]));
   const field = (text: string, name: string): number => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(text)?.[1] ?? 0);
   return {
     calls,
-    stats: new Map(STATS.map((name) => [name, field(stats, name)])),
+    stats: new Map([...STATS.map((name): [string, number] => [name, field(stats, name)]), ...BUS.map((name): [string, number] => [name, field(bus, name)])]),
     cpuMicros: (field(cpu, 'used_cpu_user') + field(cpu, 'used_cpu_sys')) * 1e6,
   };
 }
@@ -133,7 +142,14 @@ async function measure(mode: 'single' | 'cluster', args: Args): Promise<string[]
     const busy = busy1.map((c, i) => delta(busy0[i]!, c));
     const entry = busy.map((b, i) => perEntry(b, idle[i]!, busyMs / windowMs, args.entries));
     const connect = connect1.map((c, i) => perEntry(delta(connect0[i]!, c), idle[i]!, connectMs / windowMs, args.instances * args.readers));
-    return report(mode, args, deployment, entry, connect, frames);
+    // which primary each replica follows (INFO replication's master_port)
+    const replicaOf = await Promise.all(
+      deployment.replicas.map(async (r) => {
+        const port = Number(/^master_port:(\d+)/m.exec(await r.info('replication'))?.[1]);
+        return deployment.primaries.findIndex((p) => p.options.port === port);
+      }),
+    );
+    return report(mode, args, deployment, entry, connect, frames, replicaOf);
   } finally {
     for (const s of sockets) s.close();
     await Promise.all(targets.map((t) => t.kill('SIGTERM')));
@@ -141,26 +157,35 @@ async function measure(mode: 'single' | 'cluster', args: Args): Promise<string[]
   }
 }
 
-const fmt = (n: number, digits = 1): string => (Math.abs(n) < 0.05 ? '0' : n.toLocaleString('en-US', { maximumFractionDigits: digits }));
+/** Rounded first, so that a noise of -0.3 shows as 0. */
+const fmt = (n: number, digits = 1): string => {
+  const rounded = Math.round(n * 10 ** digits) / 10 ** digits;
+  return rounded === 0 ? '0' : rounded.toLocaleString('en-US', { maximumFractionDigits: digits });
+};
 
-function report(mode: string, args: Args, d: RedisUnderTest, entry: Counters[], connect: Counters[], frames: number[]): string[] {
-  const role = (i: number): string => (i < d.primaries.length ? `primary ${i + 1}` : `replica ${i - d.primaries.length + 1}`);
+function report(mode: string, args: Args, d: RedisUnderTest, entry: Counters[], connect: Counters[], frames: number[], replicaOf: number[]): string[] {
+  const role = (i: number): string => (i < d.primaries.length ? `primary ${i + 1}` : `replica of primary ${replicaOf[i - d.primaries.length]! + 1}`);
   const lines = [
     `## ${mode === 'single' ? 'Single Redis (one primary, one replica)' : 'Redis Cluster (3 primaries, 3 replicas)'}: ${args.instances} instances, ${args.readers} readers each, ${args.entries} entries`,
     '',
-    '| node | commands per entry | of which | pub/sub messages per entry | bytes in per entry | bytes out per entry | replication bytes out per entry | CPU µs per entry | commands per reader subscribe |',
-    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| node | commands per entry | of which | PUBLISH / SPUBLISH per entry | cluster bus pub/sub messages sent per entry | bytes in per entry | bytes out per entry | replication bytes out per entry | CPU µs per entry | commands per reader subscribe |',
+    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   entry.forEach((c, i) => {
     const commands = c.stats.get('total_commands_processed') ?? 0;
     const named = [...c.calls].filter(([, v]) => v >= 0.05).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${fmt(v, 2)}`).join(', ');
     const pubsub = (c.calls.get('publish') ?? 0) + (c.calls.get('spublish') ?? 0);
     lines.push(
-      `| ${role(i)} | ${fmt(commands, 2)} | ${named || '–'} | ${fmt(pubsub, 2)} | ${fmt(c.stats.get('total_net_input_bytes') ?? 0, 0)} | ${fmt(c.stats.get('total_net_output_bytes') ?? 0, 0)} | ` +
+      `| ${role(i)} | ${fmt(commands, 2)} | ${named || '–'} | ${fmt(pubsub, 2)} | ${fmt(BUS.reduce((sum, name) => sum + (c.stats.get(name) ?? 0), 0), 2)} | ${fmt(c.stats.get('total_net_input_bytes') ?? 0, 0)} | ${fmt(c.stats.get('total_net_output_bytes') ?? 0, 0)} | ` +
         `${fmt(c.stats.get('total_net_repl_output_bytes') ?? 0, 0)} | ${fmt(c.cpuMicros, 0)} | ${fmt(connect[i]!.stats.get('total_commands_processed') ?? 0, 2)} |`,
     );
   });
   const sorted = [...frames].sort((a, b) => a - b);
+  lines.push(
+    '',
+    'Background work (health checks, presence, the cluster client\'s slot refreshes) was measured over an idle window as long as the posting one and taken off: ' +
+      'small negative figures, and figures of a few dozen bytes or µs on nodes that do not hold the blog, are what is left of that noise.',
+  );
   lines.push('', `Bytes per reader per entry (its WebSocket frame, header included; TCP/IP headers not): median ${sorted[Math.floor(sorted.length / 2)]}, min ${sorted[0]}, max ${sorted.at(-1)}.`, '');
   return lines;
 }
