@@ -1,9 +1,14 @@
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
+import { FanoutKind } from './scenario.js';
 import { ServerKind } from './targets.js';
 
 const Count = z.coerce.number().int().min(1);
 const split = (s: string): string[] => s.split(',').map((x) => x.trim()).filter((x) => x !== '');
+
+/** The scenarios of a run, for `--only`. */
+export const Scenario = z.enum([...FanoutKind.options, 'storm']);
+export type Scenario = z.infer<typeof Scenario>;
 
 /** `npm run bench -- [flags]`, parsed. */
 export const BenchArgs = z.object({
@@ -21,6 +26,12 @@ export const BenchArgs = z.object({
   twoInstances: z.coerce.number().int().min(0).max(36_000).default(20_000),
   /** The limit runs here too: it shows what this machine allows at that size. */
   twoInstanceServers: z.string().transform(split).pipe(z.array(ServerKind)).default(['service', 'limit']),
+  /** Readers of the cluster scenario: two service instances on a 3-primary Redis Cluster (0 skips it). */
+  cluster: z.coerce.number().int().min(0).max(36_000).default(20_000),
+  /** Worker processes of the workers scenario (`WORKERS`; 0 skips it), measured next to one. */
+  workers: z.coerce.number().int().min(0).max(8).refine((n) => n !== 1, 'the workers scenario compares n > 1 workers with one: --workers 0 skips it').default(2),
+  /** Readers of the workers scenario (a single process holds them in its one-worker run). */
+  workersReaders: z.coerce.number().int().min(1).max(18_000).default(10_000),
   /** Readers of the catch-up storm (0 skips it). */
   storm: z.coerce.number().int().min(0).max(18_000).default(10_000),
   docs: z.boolean().default(true),
@@ -34,11 +45,23 @@ export const BenchArgs = z.object({
 export type BenchArgs = z.infer<typeof BenchArgs>;
 
 /** What `--quick` stands for: a short run of every server, for a first look. */
-const QUICK = { readers: '1000', entries: '5', twoInstances: '0', storm: '2000', repeat: '1' } as const;
+const QUICK = { readers: '1000', entries: '5', twoInstances: '0', cluster: '2000', workersReaders: '2000', storm: '2000', repeat: '1' } as const;
+
+/** What each scenario's skip looks like: `--only` sets these for the scenarios it leaves out. */
+const SKIP: Record<Scenario, Record<string, string>> = {
+  fanout: { readers: '0' },
+  'two-instances': { twoInstances: '0' },
+  cluster: { cluster: '0' },
+  workers: { workers: '0' },
+  storm: { storm: '0' },
+};
 
 /**
  * Parses the command line (`--readers 1000,5000 --entries 20 --warmup 2 --interval-ms 200
- * --servers service,baseline,limit --two-instances 20000 --storm 10000 --quick --no-docs --no-build --out file`; `--report-only results.json [--note text]` rewrites the docs).
+ * --servers service,baseline,limit --two-instances 20000 --cluster 20000 --workers 2 --workers-readers 10000
+ * --storm 10000 --only cluster,workers --quick --no-docs --no-build --out file`; `--report-only results.json [--note text]`
+ * rewrites the docs). `--only` runs the scenarios named (fanout, two-instances, cluster, workers, storm), for
+ * development: the targets are judged on a full run.
  *
  * @example
  * const args = parseBenchArgs(process.argv.slice(2));
@@ -57,7 +80,11 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       batch: { type: 'string' },
       'two-instances': { type: 'string' },
       'two-instance-servers': { type: 'string' },
+      cluster: { type: 'string' },
+      workers: { type: 'string' },
+      'workers-readers': { type: 'string' },
       storm: { type: 'string' },
+      only: { type: 'string' },
       quick: { type: 'boolean' },
       'no-docs': { type: 'boolean' },
       'no-build': { type: 'boolean' },
@@ -68,8 +95,10 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     strict: true,
   });
   const quick = values.quick === true ? QUICK : undefined;
+  const only = values.only === undefined ? undefined : z.array(Scenario).min(1).parse(split(values.only));
+  const skip: Record<string, string> = Object.assign({}, ...Scenario.options.filter((s) => only !== undefined && !only.includes(s)).map((s) => SKIP[s]));
   return BenchArgs.parse({
-    readers: values.readers ?? quick?.readers,
+    readers: skip.readers ?? values.readers ?? quick?.readers,
     servers: values.servers,
     entries: values.entries ?? quick?.entries,
     repeat: values.repeat ?? quick?.repeat,
@@ -77,9 +106,12 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     intervalMs: values['interval-ms'],
     drainMs: values['drain-ms'],
     batch: values.batch,
-    twoInstances: values['two-instances'] ?? quick?.twoInstances,
+    twoInstances: skip.twoInstances ?? values['two-instances'] ?? quick?.twoInstances,
     twoInstanceServers: values['two-instance-servers'],
-    storm: values.storm ?? quick?.storm,
+    cluster: skip.cluster ?? values.cluster ?? quick?.cluster,
+    workers: skip.workers ?? values.workers,
+    workersReaders: values['workers-readers'] ?? quick?.workersReaders,
+    storm: skip.storm ?? values.storm ?? quick?.storm,
     docs: values['no-docs'] !== true,
     build: values['no-build'] !== true,
     out: values.out,

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 
 let ticksPerSecond: number | undefined;
@@ -20,6 +20,25 @@ export function rssKiB(pid: number): number {
   const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
   if (!match) throw new Error(`no VmRSS for pid ${pid}`);
   return Number(match[1]);
+}
+
+/**
+ * Open sockets of a process (its /proc/<pid>/fd entries that are sockets): for a server, about
+ * one per reader.
+ *
+ * @example
+ * const held = socketCount(worker.pid);
+ */
+export function socketCount(pid: number): number {
+  let sockets = 0;
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      if (readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('socket:')) sockets += 1;
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return sockets;
 }
 
 /**

@@ -1,20 +1,23 @@
 /**
- * `npm run bench`: the fan-out benchmark of issue 5. Starts its own Redis, the service (from
- * its production build) and the two reference servers, pinned to CPU 0; load generators and
- * this process on CPU 1; measures each scenario on each server one after another; writes
- * `bench/results/<date>.json` and (unless `--no-docs`) `docs/benchmarks.md` with its chart.
+ * `npm run bench`: the fan-out benchmark of issues 5 and 10. Starts its own Redis (and, for the
+ * cluster scenario, a Redis Cluster of three primaries), the service (from its production build)
+ * and the two reference servers, pinned to CPU 0; load generators and this process on CPU 1;
+ * the workers scenario pins worker i of `WORKERS=n` to CPU i. Measures each scenario on each
+ * server one after another; writes `bench/results/<date>.json` and (unless `--no-docs`)
+ * `docs/benchmarks.md` with its chart.
  *
  * @example
  * npm run bench -- --readers 1000,5000,10000 --entries 20 --repeat 3 --warmup 2 --interval-ms 200
+ * npm run bench -- --only cluster,workers --cluster 2000 --workers-readers 2000 --repeat 1 --no-docs
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { startRedis } from '../test/support/redis-server.js';
 import { parseBenchArgs } from './args.js';
 import { closePublisher } from './publisher.js';
-import { machine, pin, redisPid } from './proc-stats.js';
+import { machine, pin } from './proc-stats.js';
+import { startBenchCluster, startSingleRedis } from './redis-under-test.js';
 import { medianOfRuns, medianOfStorms } from './report/aggregate.js';
 import { writeDocs } from './report/docs.js';
 import { writeResults, type BenchResults } from './report/results.js';
@@ -24,6 +27,8 @@ import { ROOT } from './targets.js';
 
 const SERVER_CPUS = '0';
 const LOAD_CPUS = '1';
+/** Worker i of the workers scenario runs on CPU i (modulo the CPUs there are). */
+const WORKER_CPUS = Array.from({ length: machine().nproc }, (_, i) => String(i));
 
 function log(line: string): void {
   process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
@@ -48,8 +53,7 @@ async function main(): Promise<void> {
   pin(process.pid, LOAD_CPUS);
   if (args.build) build();
 
-  const redis = await startRedis();
-  pin(await redisPid(redis.admin), SERVER_CPUS);
+  const redis = await startSingleRedis({ cpus: SERVER_CPUS });
   const params: RunParameters = {
     entries: args.entries,
     warmup: args.warmup,
@@ -58,8 +62,7 @@ async function main(): Promise<void> {
     batch: args.batch,
     serverCpus: SERVER_CPUS,
     loadCpus: LOAD_CPUS,
-    redisUrl: redis.url,
-    redis: redis.admin,
+    redis,
     adminToken: `bench-${randomBytes(16).toString('hex')}`,
     log,
   };
@@ -70,10 +73,24 @@ async function main(): Promise<void> {
     for (let round = 1; round <= args.repeat; round += 1) {
       if (args.repeat > 1) log(`round ${round} of ${args.repeat}`);
       for (const readers of args.readers) {
-        for (const server of args.servers) fanout.push(await runFanout(server, 1, readers, params));
+        for (const server of args.servers) fanout.push(await runFanout({ server, instances: 1, readers }, params));
       }
       if (args.twoInstances > 0) {
-        for (const server of args.twoInstanceServers) fanout.push(await runFanout(server, 2, args.twoInstances, params));
+        for (const server of args.twoInstanceServers) fanout.push(await runFanout({ server, instances: 2, readers: args.twoInstances }, params));
+      }
+      if (args.cluster > 0) {
+        // a fresh cluster each round: nothing of it idles on CPU 0 while the other scenarios run
+        const cluster = await startBenchCluster({ cpus: SERVER_CPUS });
+        try {
+          fanout.push(await runFanout({ server: 'service', instances: 2, readers: args.cluster, redis: cluster }, params));
+        } finally {
+          await cluster.close();
+        }
+      }
+      if (args.workers > 1) {
+        for (const count of [1, args.workers]) {
+          fanout.push(await runFanout({ server: 'service', instances: 1, readers: args.workersReaders, workers: { count, workerCpus: WORKER_CPUS } }, params));
+        }
       }
       if (args.storm > 0) storm.push(await runStorm(args.storm, params));
     }
@@ -87,7 +104,16 @@ async function main(): Promise<void> {
     finishedAt: new Date().toISOString(),
     command: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
     machine: machine(),
-    parameters: { entries: args.entries, warmup: args.warmup, intervalMs: args.intervalMs, repeat: args.repeat, batch: args.batch, serverCpus: SERVER_CPUS, loadCpus: LOAD_CPUS },
+    parameters: {
+      entries: args.entries,
+      warmup: args.warmup,
+      intervalMs: args.intervalMs,
+      repeat: args.repeat,
+      batch: args.batch,
+      serverCpus: SERVER_CPUS,
+      loadCpus: LOAD_CPUS,
+      workerCpus: WORKER_CPUS,
+    },
     fanout: medianOfRuns(fanout),
     storm: medianOfStorms(storm),
     runs: { fanout, storm },

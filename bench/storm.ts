@@ -154,7 +154,7 @@ export async function runStorm(readers: number, params: RunParameters): Promise<
         killAt = Number(process.hrtime.bigint());
         overflowsAtKill = listenOverflows();
         log(`instance killed (kill -9) after entry ${p.index - params.warmup + 1}; restarting on port ${port}`);
-        readerTarget = await startTarget({ kind: 'service', port, redisUrl: params.redisUrl, adminToken: params.adminToken, cpus: params.serverCpus });
+        readerTarget = await startTarget({ kind: 'service', port, redis: params.redis, adminToken: params.adminToken, cpus: params.serverCpus });
         restartedAt = Number(process.hrtime.bigint());
         sampler = new CpuSampler(readerTarget.pid, pool?.pids() ?? []);
         log(`instance back after ${((restartedAt - killAt) / 1e6).toFixed(0)} ms`);

@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
+import { pin } from './proc-stats.js';
+import type { RedisUnderTest } from './redis-under-test.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const SERVICE_MAIN = join(ROOT, 'dist', 'server', 'main.js');
@@ -14,10 +16,15 @@ export type ServerKind = z.infer<typeof ServerKind>;
 export interface TargetOptions {
   kind: ServerKind;
   port: number;
-  redisUrl: string;
+  redis: RedisUnderTest;
   adminToken: string;
   /** CPU list for `taskset -c`. */
   cpus: string;
+  /**
+   * The service only: `WORKERS=n` (Node's cluster, one port), each worker then pinned to its own
+   * entry of `workerCpus`; without it the service runs as one process (`WORKERS=1`).
+   */
+  workers?: { count: number; workerCpus: string[] };
 }
 
 /** One running server process under test. */
@@ -26,6 +33,8 @@ export interface Target {
   url: string;
   port: number;
   pid: number;
+  /** The process and its workers (`WORKERS>1`): what CPU time and memory are summed over. */
+  pids(): number[];
   /** Kills it (SIGKILL unless told) and waits for the exit. */
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -41,6 +50,32 @@ function command(kind: ServerKind): string[] {
     default:
       return kind satisfies never;
   }
+}
+
+/** The pids of a process's children (its cluster workers), from /proc. */
+export function childPids(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter((p) => p !== '').map(Number),
+    );
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Waits until the primary of a `WORKERS=n` service has its n workers, then pins worker i to
+ * `workerCpus[i]` (the primary stays where it was started: it only hands connections over).
+ */
+async function pinWorkers(pid: number, workers: { count: number; workerCpus: string[] }, url: string, output: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let children = childPids(pid);
+  while (children.length < workers.count) {
+    if (Date.now() > deadline) throw new Error(`${url}: ${children.length} of ${workers.count} workers after 30 s: ${output()}`);
+    await new Promise((r) => setTimeout(r, 50));
+    children = childPids(pid);
+  }
+  children.forEach((child, i) => pin(child, workers.workerCpus[i % workers.workerCpus.length]!));
 }
 
 async function waitHealthy(url: string, child: ChildProcess, output: () => string): Promise<void> {
@@ -65,12 +100,16 @@ async function waitHealthy(url: string, child: ChildProcess, output: () => strin
  * waits until it answers `/healthz`.
  *
  * @example
- * const target = await startTarget({ kind: 'service', port, redisUrl, adminToken, cpus: '0' });
+ * const target = await startTarget({ kind: 'service', port, redis, adminToken, cpus: '0' });
  */
 export async function startTarget(options: TargetOptions): Promise<Target> {
   if (options.kind === 'service' && !existsSync(SERVICE_MAIN)) {
     throw new Error(`${SERVICE_MAIN} is missing: run npm run build`);
   }
+  if (options.kind !== 'service' && (options.redis.url === undefined || options.workers !== undefined)) {
+    throw new Error(`the ${options.kind} server runs as one process on a single Redis only`);
+  }
+  const redisEnv = options.kind === 'service' ? options.redis.env : { REDIS_URL: options.redis.url ?? '' };
   // e.g. BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=bench/results/prof" profiles the servers only
   const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
   const child = spawn('taskset', ['-c', options.cpus, process.execPath, ...flags, ...command(options.kind)], {
@@ -80,7 +119,8 @@ export async function startTarget(options: TargetOptions): Promise<Target> {
       ...process.env,
       PORT: String(options.port),
       HOST: '127.0.0.1',
-      REDIS_URL: options.redisUrl,
+      ...redisEnv,
+      WORKERS: String(options.workers?.count ?? 1),
       ADMIN_TOKEN: options.adminToken,
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
@@ -100,12 +140,14 @@ export async function startTarget(options: TargetOptions): Promise<Target> {
   await waitHealthy(url, child, () => tail);
   const pid = child.pid;
   if (pid === undefined) throw new Error('server has no pid');
+  if (options.workers !== undefined) await pinWorkers(pid, options.workers, url, () => tail);
   return {
     kind: options.kind,
     url,
     port: options.port,
     // taskset execs node, so this is the server's own pid
     pid,
+    pids: () => [pid, ...childPids(pid)],
     kill: (signal = 'SIGKILL') =>
       new Promise<void>((done) => {
         if (child.exitCode !== null || child.signalCode !== null) return done();

@@ -29,11 +29,18 @@ function combine(runs: unknown[], key = ''): unknown {
 export interface Repeated {
   runs: number;
   /** Per run, in order: the figures the targets are judged on. */
-  perRun: { cpuMicrosPerDelivery: number[]; memoryKiBPerReader: number[]; lastReaderMedianMs: number[]; connectSeconds: number[] };
+  perRun: {
+    cpuMicrosPerDelivery: number[];
+    memoryKiBPerReader: number[];
+    lastReaderMedianMs: number[];
+    /** Absent in results written before issue 10. */
+    lastReaderWorstMs?: number[];
+    connectSeconds: number[];
+  };
 }
 
 /**
- * Folds repeated runs of the same server, instances and readers into one row of medians
+ * Folds repeated runs of the same server and scenario into one row of medians
  * (lost and doubled deliveries are summed over the runs: one loss in any run counts).
  *
  * @example
@@ -42,7 +49,8 @@ export interface Repeated {
 export function medianOfRuns(results: FanoutResult[]): Array<FanoutResult & Repeated> {
   const groups = new Map<string, FanoutResult[]>();
   for (const r of results) {
-    const key = `${r.server}/${r.instances}/${r.readers}`;
+    // the scenario names the instances, readers, Redis and workers
+    const key = `${r.server}/${r.scenario}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   return [...groups.values()].map((runs) => ({
@@ -52,6 +60,7 @@ export function medianOfRuns(results: FanoutResult[]): Array<FanoutResult & Repe
       cpuMicrosPerDelivery: runs.map((r) => r.serverCpuMicrosPerDelivery),
       memoryKiBPerReader: runs.map((r) => r.memoryKiBPerReader),
       lastReaderMedianMs: runs.map((r) => r.delivery.lastReaderMs.median),
+      lastReaderWorstMs: runs.map((r) => r.delivery.lastReaderMs.worst),
       connectSeconds: runs.map((r) => r.connectSeconds),
     },
   }));

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RECONNECT_SCHEDULE } from '../../client/live/backoff.js';
-import type { FanoutResult } from '../scenario.js';
+import { kindOf, type FanoutResult } from '../scenario.js';
 import { ratio, type BenchResults } from './results.js';
 import { latencyChart } from './svg.js';
 
@@ -9,19 +9,22 @@ const num = (n: number | null | undefined, digits = 1): string =>
   n === null || n === undefined || !Number.isFinite(n) ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: digits });
 const three = (r: number | null): string => (r === null ? '–' : r.toFixed(3));
 const yesNo = (ok: boolean): string => (ok ? 'met' : '**not met**');
+/** The deployment of a row: workers per instance and the Redis it ran on. */
+const workersOf = (r: FanoutResult): string => (kindOf(r) === 'workers' ? `WORKERS=${num(r.workers ?? 1, 0)}` : num(r.workers ?? 1, 0));
+const redisOf = (r: FanoutResult): string => ((r.redisMode ?? 'single') === 'cluster' ? 'cluster' : 'single');
 /** ` (runs: 1.2, 1.3, 1.1)` when the row is a median of several runs. */
 const perRun = (values: number[] | undefined, digits = 1): string =>
   values !== undefined && values.length > 1 ? ` (runs: ${values.map((v) => num(v, digits)).join(', ')})` : '';
 
 function fanoutTable(rows: FanoutResult[]): string[] {
   const lines = [
-    '| readers | server | inst. | p50 ms | p90 ms | p99 ms | max ms | last reader ms (median / worst) | deliveries/s (sustained / burst) | lost | doubled | KiB per reader | server CPU µs per delivery | server CPU busy | Redis CPU ms | load gen. busy |',
-    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| readers | server | inst. | workers | Redis | p50 ms | p90 ms | p99 ms | max ms | last reader ms (median / worst) | deliveries/s (sustained / burst) | lost | doubled | KiB per reader | server CPU µs per delivery | server CPU busy | Redis CPU ms | load gen. busy |',
+    '| ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
     const d = r.delivery;
     lines.push(
-      `| ${num(r.readers, 0)} | ${r.server} | ${r.instances} | ${num(d.latencyMs.p50)} | ${num(d.latencyMs.p90)} | ${num(d.latencyMs.p99)} | ${num(d.latencyMs.max)} | ` +
+      `| ${num(r.readers, 0)} | ${r.server} | ${r.instances} | ${workersOf(r)} | ${redisOf(r)} | ${num(d.latencyMs.p50)} | ${num(d.latencyMs.p90)} | ${num(d.latencyMs.p99)} | ${num(d.latencyMs.max)} | ` +
         `${num(d.lastReaderMs.median)} / ${num(d.lastReaderMs.worst)} | ${num(d.deliveriesPerSecond, 0)} / ${num(d.burstDeliveriesPerSecond, 0)} | ` +
         `${d.lost}${r.subscribeFailed > 0 ? ` (+${r.subscribeFailed} not subscribed)` : ''} | ${d.duplicated} | ${num(r.memoryKiBPerReader)} | ${num(r.serverCpuMicrosPerDelivery)} | ` +
         `${num(r.serverCpuBusyPercent, 0)} % | ${num(r.redisCpuMs)} | ${num(r.loadgenCpuBusyPercent, 0)} % |`,
@@ -32,11 +35,11 @@ function fanoutTable(rows: FanoutResult[]): string[] {
 
 function connectTable(rows: FanoutResult[]): string[] {
   const lines = [
-    '| readers | server | inst. | connect + subscribe s | server CPU µs per reader |',
-    '| ---: | --- | ---: | ---: | ---: |',
+    '| readers | server | inst. | workers | Redis | connect + subscribe s | server CPU µs per reader |',
+    '| ---: | --- | ---: | ---: | --- | ---: | ---: |',
   ];
   for (const r of rows) {
-    lines.push(`| ${num(r.readers, 0)} | ${r.server} | ${r.instances} | ${num(r.connectSeconds)} | ${num(r.connectCpuMicrosPerReader, 0)} |`);
+    lines.push(`| ${num(r.readers, 0)} | ${r.server} | ${r.instances} | ${workersOf(r)} | ${redisOf(r)} | ${num(r.connectSeconds)} | ${num(r.connectCpuMicrosPerReader, 0)} |`);
   }
   return lines;
 }
@@ -63,7 +66,7 @@ function ratioTable(single: FanoutResult[]): string[] {
 }
 
 function targets(results: BenchResults): string[] {
-  const single = results.fanout.filter((r) => r.instances === 1);
+  const single = results.fanout.filter((r) => kindOf(r) === 'fanout');
   const compared = [...new Set(single.map((r) => r.readers))]
     .filter((n) => single.some((r) => r.readers === n && r.server === 'service') && single.some((r) => r.readers === n && r.server === 'baseline'))
     .sort((a, b) => b - a)[0];
@@ -92,13 +95,23 @@ function targets(results: BenchResults): string[] {
   const lost = all.reduce((s, d) => s + d.lost, 0);
   const doubled = all.reduce((s, d) => s + d.duplicated, 0);
   lines.push(`| nothing lost, nothing doubled, every scenario and server | ${lost} lost, ${doubled} doubled | ${yesNo(lost === 0 && doubled === 0)} |`);
-  for (const r of results.fanout.filter((f) => f.instances > 1 && f.server === 'service')) {
+  for (const r of results.fanout.filter((f) => kindOf(f) === 'two-instances' && f.server === 'service')) {
     const ok = r.delivery.lost === 0 && r.delivery.lastReaderMs.worst <= 1_000;
-    const limit = results.fanout.find((f) => f.instances === r.instances && f.readers === r.readers && f.server === 'limit');
+    const limit = results.fanout.find((f) => kindOf(f) === 'two-instances' && f.instances === r.instances && f.readers === r.readers && f.server === 'limit');
     const reference = limit !== undefined ? `; the limit server: worst ${num(limit.delivery.lastReaderMs.worst)} ms` : '';
     lines.push(
       `| ${num(r.readers, 0)} readers over ${r.instances} instances: every entry to every reader within 1 s | ` +
         `worst entry ${num(r.delivery.lastReaderMs.worst)} ms (median of runs), ${r.delivery.lost} lost${reference} | ${yesNo(ok)} |`,
+    );
+  }
+  for (const r of results.fanout.filter((f) => kindOf(f) === 'cluster')) {
+    const ok = r.delivery.lost === 0 && r.delivery.duplicated === 0 && r.delivery.lastReaderMs.worst <= 1_000;
+    const single = results.fanout.find((f) => kindOf(f) === 'two-instances' && f.server === 'service' && f.readers === r.readers);
+    const reference = single !== undefined ? `; on single Redis: worst ${num(single.delivery.lastReaderMs.worst)} ms` : '';
+    lines.push(
+      `| cluster: every entry to every reader within 1 s, nothing lost or doubled (${num(r.readers, 0)} readers over ${r.instances} instances, 3-primary Redis Cluster) | ` +
+        `worst entry ${num(r.delivery.lastReaderMs.worst)} ms (median of runs)${perRun(r.perRun?.lastReaderWorstMs, 0)}, ` +
+        `${r.delivery.lost} lost, ${r.delivery.duplicated} doubled${reference} | ${yesNo(ok)} |`,
     );
   }
   for (const s of results.storm) {
@@ -108,6 +121,23 @@ function targets(results: BenchResults): string[] {
     );
   }
   return lines;
+}
+
+/** The workers rows are in the fan-out tables; this is what they say against each other. */
+function workersComparison(results: BenchResults): string[] {
+  const rows = results.fanout.filter((r) => kindOf(r) === 'workers');
+  const one = rows.find((r) => (r.workers ?? 1) === 1);
+  const many = rows.filter((r) => (r.workers ?? 1) > 1);
+  if (one === undefined || many.length === 0) return ['Not run (`--workers 0`).'];
+  return many.map((r) => {
+    const x = (pick: (f: FanoutResult) => number): string => `${num(ratio(pick(r), pick(one)), 2)}x`;
+    return (
+      `- ${num(r.readers, 0)} readers, \`${workersOf(r)}\` against one worker (lower is better): last reader (median) ${x((f) => f.delivery.lastReaderMs.median)}, ` +
+      `p99 ${x((f) => f.delivery.latencyMs.p99)}, connect + subscribe ${x((f) => f.connectSeconds)}, CPU per delivery ${x((f) => f.serverCpuMicrosPerDelivery)}; ` +
+      `server CPU busy ${num(r.serverCpuBusyPercent, 0)} % against ${num(one.serverCpuBusyPercent, 0)} %, load generators ${num(r.loadgenCpuBusyPercent, 0)} % busy` +
+      (r.socketsPerWorker !== undefined ? `; open sockets per worker (readers, Redis, IPC): ${r.socketsPerWorker.map((n) => num(n, 0)).join(' / ')} (first run).` : '.')
+    );
+  });
 }
 
 function stormTable(results: BenchResults): string[] {
@@ -147,7 +177,7 @@ function stormTable(results: BenchResults): string[] {
 export function writeDocs(root: string, results: BenchResults): string[] {
   const m = results.machine;
   const p = results.parameters;
-  const single = results.fanout.filter((r) => r.instances === 1);
+  const single = results.fanout.filter((r) => kindOf(r) === 'fanout');
   const doc = [
     '# Fan-out benchmark',
     '',
@@ -165,7 +195,9 @@ export function writeDocs(root: string, results: BenchResults): string[] {
     '',
     `- Machine: ${m.nproc} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB memory, Linux ${m.kernel}, Node ${m.node}.`,
     `- Command: \`${results.command}\``,
-    `- Servers and Redis pinned to CPU ${p.serverCpus}; load generators and the publisher on CPU ${p.loadCpus} (\`taskset\`).`,
+    `- Servers and Redis pinned to CPU ${p.serverCpus}; load generators and the publisher on CPU ${p.loadCpus} (\`taskset\`). ` +
+      `The cluster scenario keeps this placement: its two instances and the cluster's three primaries (no replicas) share CPU ${p.serverCpus} as the single Redis does, ` +
+      'so that its rows stand next to the rows on single Redis. The workers scenario is in its own section below.',
     `- ${p.warmup} warm-up entries, then ${p.entries} measured entries, one every ${p.intervalMs} ms, POSTed through each server's REST endpoint.`,
     `- Every scenario ran ${p.repeat ?? 1} time(s), rounds interleaving the servers; each row is the median of its runs (lost and doubled are summed over the runs).`,
     ...(results.note !== undefined ? [`- Note: ${results.note}`] : []),
@@ -189,6 +221,19 @@ export function writeDocs(root: string, results: BenchResults): string[] {
     '',
     ...ratioTable(single),
     '',
+    '### Every core: WORKERS',
+    '',
+    'The same readers on one port, first with `WORKERS=1` (one process, on ' +
+      `CPU ${p.serverCpus} with Redis), then with \`WORKERS=n\` (Node's cluster module: a primary that hands each connection to a worker with ` +
+      `\`@socket.io/sticky\`, and n workers, each a full instance on the shared Redis). The primary stays on CPU ${p.serverCpus}; ` +
+      `worker i is pinned to CPU i (${(p.workerCpus ?? []).join(', ') || 'not recorded'}). ` +
+      `On this ${m.nproc}-CPU machine the second worker shares CPU ${p.loadCpus} with the load generators and the publisher, which take ` +
+      'a good part of it at this size (the load gen. busy column): the gain over one worker is what is left of that CPU, not what a free CPU would give. ' +
+      'CPU and memory are summed over the primary and its workers; server CPU busy can then pass 100 %. ' +
+      'Their rows are marked `WORKERS=n` in the fan-out tables.',
+    '',
+    ...workersComparison(results),
+    '',
     '### Catch-up storm',
     '',
     'Readers subscribed to one instance lose it (`kill -9`), it is restarted on the same port, and readers reconnect on the ' +
@@ -198,7 +243,7 @@ export function writeDocs(root: string, results: BenchResults): string[] {
     '',
     ...stormTable(results),
     '',
-    '### Targets (issues 5 and 9)',
+    '### Targets (issues 5, 9 and 10)',
     '',
     ...targets(results),
     '',
@@ -211,8 +256,10 @@ export function writeDocs(root: string, results: BenchResults): string[] {
     '- Deliveries/s: sustained is measured deliveries over the measured window (bounded by the publishing rate); burst is readers divided by the median last-reader time.',
     '- Lost / doubled: every reader must receive every entry published after it subscribed exactly once (warm-up included).',
     '- Memory per reader: server `VmRSS` after all readers subscribed minus before they connected, divided by readers (one sample: garbage collection makes it noisy at small reader counts).',
-    '- CPU per delivery: server `utime + stime` (/proc/<pid>/stat, 10 ms ticks) over the measured phase divided by measured deliveries; it includes the POST itself. Busy % is that CPU time over the wall time of the phase (pinned to one CPU, so 100 % is saturation). Redis CPU is `INFO cpu` over the same phase.',
+    '- CPU per delivery: server `utime + stime` (/proc/<pid>/stat, 10 ms ticks; summed over every process of the instances, a `WORKERS=n` primary and its workers included) over the measured phase divided by measured deliveries; it includes the POST itself. Busy % is that CPU time over the wall time of the phase (pinned to one CPU, so 100 % is saturation; `WORKERS=2` may take 200 %). Redis CPU is `INFO cpu` over the same phase, summed over a cluster\'s primaries.',
     '- Load generator busy %: CPU time of all load-generator processes (they share one CPU) over the phase. Near 100 % means the generator, not the server, limits the latency figures.',
+    '- Cluster scenario: a Redis Cluster of three primaries (`redis-cli --cluster create`, no replicas) started afresh for each round, the service on it with `REDIS_CLUSTER_NODES`; its Redis CPU is summed over the primaries. Workers scenario: the service started with `WORKERS=n` on one port; its CPU and memory are summed over the primary and the workers, and each worker\'s open sockets are counted once the readers are in.',
+    '- Some scenarios only, for development: `npm run bench -- --only cluster,workers` (any of fanout, two-instances, cluster, workers, storm); the targets are judged on a full run. What an entry costs Redis and the wire: `npx tsx bench/redis-cost.ts` (docs/scaling.md).',
     '- Load generators are separate processes speaking Engine.IO v4 / Socket.IO by hand over a minimal WebSocket client of their own (`bench/loadgen/raw-websocket.ts`: `ws`\'s client costs about as much CPU per connection as the server under test, and would set the pace of a reconnect storm), at most 9,000 sockets each (the open-file limit is 20,000 per process); they reconnect on the reader library\'s schedule (`reconnectDelay`) and ask again after a refused subscribe as it does (`retryDelay`); every run uses fresh server ports.',
     '',
   ].join('\n');

@@ -11,7 +11,17 @@ export interface BenchResults {
   finishedAt: string;
   command: string;
   machine: ReturnType<typeof machine>;
-  parameters: { entries: number; warmup: number; intervalMs: number; repeat: number; batch?: number; serverCpus: string; loadCpus: string };
+  parameters: {
+    entries: number;
+    warmup: number;
+    intervalMs: number;
+    repeat: number;
+    batch?: number;
+    serverCpus: string;
+    loadCpus: string;
+    /** Worker i of the workers scenario's `WORKERS=n` ran on `workerCpus[i]` (absent before issue 10). */
+    workerCpus?: string[];
+  };
   /** One row per server, instances and readers: medians of the repeated runs. */
   fanout: Array<FanoutResult & Partial<Repeated>>;
   storm: Array<StormResult & { runs?: number; caughtUpMsPerRun?: number[] }>;

@@ -1,4 +1,4 @@
-import type { FanoutResult } from '../scenario.js';
+import { kindOf, type FanoutResult } from '../scenario.js';
 import type { ServerKind } from '../targets.js';
 
 const COLORS: Record<ServerKind, string> = { service: '#c2410c', baseline: '#2563eb', limit: '#6b7280' };
@@ -24,7 +24,7 @@ function niceMax(value: number): number {
  * writeFileSync('docs/benchmarks-latency.svg', latencyChart(results.fanout));
  */
 export function latencyChart(fanout: FanoutResult[]): string {
-  const runs = fanout.filter((r) => r.instances === 1);
+  const runs = fanout.filter((r) => kindOf(r) === 'fanout');
   const readers = [...new Set(runs.map((r) => r.readers))].sort((a, b) => a - b);
   const servers = [...new Set(runs.map((r) => r.server))];
   const values = runs.flatMap((r) => [r.delivery.lastReaderMs.median, r.delivery.latencyMs.p99]).filter(Number.isFinite);

@@ -19,7 +19,7 @@ export interface ClusterNode {
   restart(): Promise<void>;
 }
 
-/** A Redis Cluster of real redis-server processes: 3 primaries, each with 1 replica. */
+/** A Redis Cluster of real redis-server processes: 3 primaries, each with 1 replica unless told 0. */
 export interface TestRedisCluster {
   nodes: ClusterNode[];
   /** Seed list for REDIS_CLUSTER_NODES: every node's `127.0.0.1:<port>`. */
@@ -53,7 +53,6 @@ export interface TestRedisCluster {
   close(): Promise<void>;
 }
 
-const REPLICAS_PER_PRIMARY = 1;
 const PRIMARIES = 3;
 
 function assertRedisCliInstalled(): void {
@@ -63,25 +62,27 @@ function assertRedisCliInstalled(): void {
 
 /**
  * Starts six redis-servers with `cluster-enabled yes` on free ports in a temp dir and joins them
- * with `redis-cli --cluster create` (3 primaries, 3 replicas); every process is stopped by `close()`,
- * and by the process tracker if the test process dies first.
+ * with `redis-cli --cluster create` (3 primaries, 3 replicas; `replicas: 0` for three primaries
+ * alone, where replicas would only take CPU from what is measured); every process is stopped by
+ * `close()`, and by the process tracker if the test process dies first.
  *
  * @example
  * const cluster = await startRedisCluster();
  * after(() => cluster.close());
  * const a = await startInstance({ env: { REDIS_CLUSTER_NODES: cluster.seeds } });
  */
-export async function startRedisCluster(options: { nodeTimeoutMs?: number } = {}): Promise<TestRedisCluster> {
+export async function startRedisCluster(options: { nodeTimeoutMs?: number; replicas?: 0 | 1 } = {}): Promise<TestRedisCluster> {
   assertRedisCliInstalled();
   const nodeTimeoutMs = options.nodeTimeoutMs ?? 1_000;
+  const replicasPerPrimary = options.replicas ?? 1;
   const dir = trackedTempDir('liveblog-redis-cluster-');
   // Each node needs two ports: clients', and the cluster bus (`cluster-port`, else port + 10000).
   const ports: number[] = [];
-  while (ports.length < 2 * PRIMARIES * (1 + REPLICAS_PER_PRIMARY)) {
+  while (ports.length < 2 * PRIMARIES * (1 + replicasPerPrimary)) {
     const port = await freePort();
     if (!ports.includes(port)) ports.push(port);
   }
-  const count = PRIMARIES * (1 + REPLICAS_PER_PRIMARY);
+  const count = PRIMARIES * (1 + replicasPerPrimary);
 
   const nodes: ClusterNode[] = ports.slice(0, count).map((port, i) => {
     const busPort = ports[count + i] ?? 0;
@@ -132,7 +133,7 @@ export async function startRedisCluster(options: { nodeTimeoutMs?: number } = {}
     await Promise.all(nodes.map((node) => node.admin.connect()));
     const create = spawnSync(
       'redis-cli',
-      ['--cluster', 'create', ...nodes.map((n) => n.address), '--cluster-replicas', String(REPLICAS_PER_PRIMARY), '--cluster-yes'],
+      ['--cluster', 'create', ...nodes.map((n) => n.address), '--cluster-replicas', String(replicasPerPrimary), '--cluster-yes'],
       { encoding: 'utf8', timeout: 30_000 },
     );
     if (create.status !== 0) throw new Error(`redis-cli --cluster create failed:\n${create.stdout}\n${create.stderr}`);
