@@ -135,7 +135,10 @@ function main(): void {
   console.log(`running ${files.length} test file${files.length === 1 ? '' : 's'}`);
   // Three files at a time on two cores: many of them mostly wait (on Chromium, child processes,
   // Redis being frozen or restarted), and the suite's wall time is what CI pays.
-  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=3', ...files], {
+  // --test-force-exit: a file whose tests are done ends even if a client library left a timer or a
+  // socket behind; otherwise one such handle holds the whole suite (and CI) until it is killed.
+  // Every process a test starts is still stopped by the test itself (test/support/processes.ts).
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=3', '--test-force-exit', ...files], {
     cwd: ROOT,
     stdio: 'inherit',
   });

@@ -47,6 +47,8 @@ export class BlogFeed {
   private readonly waiters = new Set<Waiter>();
   private catching = false;
   private catchUpAgain = false;
+  /** Set when pub/sub brought an event at a seq already handed out, with other content. */
+  private diverged = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly log: Logger;
@@ -178,7 +180,16 @@ export class BlogFeed {
       this.catchUp();
       return;
     }
-    if (event.seq <= this.head) return;
+    if (event.seq <= this.head) {
+      // A replay is harmless; another event at a seq readers already have means the log lost what
+      // it told them (a failover to a replica that never got it) and reused the seq: readers must reset.
+      const handed = this.handedAt(event.seq);
+      if (handed !== undefined && !sameEvent(handed, event)) {
+        this.diverged = true;
+        this.catchUp();
+      }
+      return;
+    }
     if (event.seq === this.head + 1) {
       this.hand(event);
       this.drainPending();
@@ -245,6 +256,19 @@ export class BlogFeed {
     }
   }
 
+  /** The event this feed handed out at `seq`, while it still holds it. */
+  private handedAt(seq: number): BlogEvent | undefined {
+    return seq > this.cacheBase ? this.cache[seq - this.cacheBase - 1] : undefined;
+  }
+
+  /** Starts a new epoch (if no instance did meanwhile): every reader resets to what the store holds. */
+  private async rotate(epoch: Epoch, figures: Record<string, number>, message: string): Promise<void> {
+    this.log.error({ epoch, ...figures }, message);
+    await this.opts.store.rotateEpoch(this.blogId, epoch);
+    this.opts.metrics?.epochChanges.inc('rotated');
+    this.catchUpAgain = true;
+  }
+
   /** Reads from the store what pub/sub did not deliver. One at a time; re-runs when asked meanwhile. */
   private catchUp(): void {
     if (this.closed) return;
@@ -275,8 +299,16 @@ export class BlogFeed {
 
   private async catchUpOnce(): Promise<void> {
     if (this.epoch === null) return;
+    if (this.diverged) {
+      this.diverged = false;
+      await this.rotate(this.epoch, { relayedSeq: this.head }, 'blog log holds another event at a seq readers already have; rotating its epoch');
+      return;
+    }
     this.opts.metrics?.gapFills.inc();
-    const asked = { epoch: this.epoch, after: this.head };
+    // The read starts one event early when the feed still holds its head: if the store's event there
+    // is another one, the log lost events and took new ones at the same seqs since we last read it.
+    const check = this.handedAt(this.head);
+    const asked = { epoch: this.epoch, after: check === undefined ? this.head : this.head - 1 };
     const result = await this.opts.store.readEvents(this.blogId, asked, {
       pageSize: 1,
       maxEvents: this.opts.maxCatchUpEvents,
@@ -287,6 +319,13 @@ export class BlogFeed {
       return;
     }
     if (!result.reset) {
+      if (check !== undefined) {
+        const stored = result.events[0];
+        if (stored === undefined || stored.seq !== check.seq || !sameEvent(stored, check)) {
+          await this.rotate(asked.epoch, { relayedSeq: this.head, storeSeq: stored === undefined ? asked.after : stored.seq }, 'blog log lost events readers already have; rotating its epoch');
+          return;
+        }
+      }
       for (const event of result.events) {
         if (event.epoch === this.epoch && event.seq === this.head + 1) this.hand(event);
       }
@@ -303,10 +342,7 @@ export class BlogFeed {
     if (at.seq < asked.after) {
       // Same epoch but fewer events than we already handed out: Redis came back from an
       // older snapshot. New events would reuse seqs readers already have, so start a new epoch.
-      this.log.error({ epoch: at.epoch, storeSeq: at.seq, relayedSeq: asked.after }, 'blog log went backwards; rotating its epoch');
-      await this.opts.store.rotateEpoch(this.blogId, at.epoch);
-      this.opts.metrics?.epochChanges.inc('rotated');
-      this.catchUpAgain = true;
+      await this.rotate(at.epoch, { storeSeq: at.seq, relayedSeq: this.head }, 'blog log went backwards; rotating its epoch');
       return;
     }
     // Missed more than the log retains: jump ahead. Readers see the next event as a gap and reset.
@@ -317,4 +353,9 @@ export class BlogFeed {
     this.drainPending();
     this.settleWaiters();
   }
+}
+
+/** Two events at the same position are the same event when every field is (both parsed by the same schema). */
+function sameEvent(a: BlogEvent, b: BlogEvent): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }

@@ -91,4 +91,27 @@ describe('Redis loses its data', () => {
     assert.equal(next.position.epoch, reader.state!.position.epoch);
     await reader.close();
   });
+
+  it('when the log loses an entry readers have and a new write takes its seq, then readers reset instead of keeping the lost entry', async () => {
+    // What a failover to a replica that never got the last write looks like: the seq counter goes
+    // back and the next write reuses the seq; pub/sub stays up, so only the event's content differs.
+    await createBlog(server.url, server.adminToken, { id: 'seq-reused', title: 'Seq reused' });
+    const kept = await postEntry(server.url, server.adminToken, 'seq-reused', 'Kept');
+    const keys = await redis.admin.keys('lb:{seq-reused}:*');
+    const dumps = await Promise.all(keys.map(async (key) => [key, await redis.admin.dumpBuffer(key)] as const));
+    const lost = await postEntry(server.url, server.adminToken, 'seq-reused', 'Lost in the failover');
+    const reader = await openReader(server.url, 'seq-reused');
+    await reader.waitForSeq(lost.position.seq);
+
+    for (const [key, dump] of dumps) {
+      if (dump !== null) await redis.admin.restore(key, 0, dump, 'REPLACE');
+    }
+    const reused = await postEntry(server.url, server.adminToken, 'seq-reused', 'Written after the failover');
+    assert.deepEqual(reused.position, lost.position, 'the new write took the lost entry\'s place in the log');
+
+    await reader.waitFor((r) => r.state !== undefined && r.state.position.epoch !== kept.position.epoch, 10_000);
+    await reader.waitFor((r) => r.state?.entries.has(reused.entry.id) === true, 5_000);
+    assert.deepEqual([...reader.state!.entries.keys()].sort(), [kept.entry.id, reused.entry.id].sort(), 'readers hold what the store holds');
+    await reader.close();
+  });
 });
