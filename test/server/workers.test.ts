@@ -110,7 +110,9 @@ describe('WORKERS=2: one port, two worker processes under a primary', { timeout:
   };
   /** Every reader holds every entry, and got each one posted after it opened once, in order. */
   const allComplete = async (): Promise<void> => {
-    await Promise.all(readers.map((r) => r.waitFor((x) => (x.state?.order.length ?? 0) === posted.length, 15_000)));
+    // 25 s: a reconnection handed to a worker in the instant it died is lost with it, and its client
+    // tries again only after Socket.IO's 20 s connect timeout (see docs/operations.md, Workers).
+    await Promise.all(readers.map((r) => r.waitFor((x) => (x.state?.order.length ?? 0) === posted.length, 25_000)));
     readers.forEach((reader, i) => {
       assertAppliedInOrderOnce(reader.applied, posted.slice(openedAt[i]));
       assertNoDuplicateDeliveries(reader.received);
