@@ -7,7 +7,7 @@ import { MemoryBus } from './bus/memory-bus.js';
 import { RedisBus } from './bus/redis-bus.js';
 import type { Logger } from './log/logger.js';
 import { createMetrics } from './metrics/index.js';
-import { MemoryStore, RedisStore, createRedisConnection } from './store/index.js';
+import { COMMAND_TIMEOUT_MS, MemoryStore, RedisStore, createRedisConnection } from './store/index.js';
 
 export interface BuiltComponents {
   components: AppComponents;
@@ -18,8 +18,9 @@ export interface BuiltComponents {
 }
 
 /**
- * Chooses the store and bus from the config: Redis when `REDIS_URL` is set, else the
- * in-memory twins (one process, nothing kept across restarts).
+ * Chooses the store and bus from the config: Redis when `REDIS_URL` (or `REDIS_SENTINELS`) is set,
+ * else the in-memory twins (one process, nothing kept across restarts). With `REDIS_WAIT_REPLICAS`,
+ * writes get a connection of their own (see `ReplicationOptions`).
  *
  * @example
  * const built = await buildComponents(loadConfig(process.env), logger);
@@ -65,10 +66,17 @@ export async function buildComponents(
     };
   }
 
-  if (target.mode !== 'single') throw new ConfigError(`${target.mode === 'cluster' ? 'REDIS_CLUSTER_NODES' : 'REDIS_SENTINELS'}: not built yet (scale-foundation branch)`);
-  const redis = await createRedisConnection(target.url, { name: 'liveblog-data', logger });
-  const subscriber = await createRedisConnection(target.url, { name: 'liveblog-sub', logger });
-  const store = new RedisStore({ redis, logMax: config.EVENT_LOG_MAX, logger, metrics });
+  if (target.mode === 'cluster') throw new ConfigError('REDIS_CLUSTER_NODES: not built yet (scale-foundation branch)');
+  // A Sentinel deployment is asked for its primary on every connection, so each follows failovers.
+  const where = target.mode === 'single' ? target.url : target;
+  const redis = await createRedisConnection(where, { name: 'liveblog-data', logger });
+  const subscriber = await createRedisConnection(where, { name: 'liveblog-sub', logger });
+  const writer =
+    config.REDIS_WAIT_REPLICAS > 0
+      ? await createRedisConnection(where, { name: 'liveblog-write', logger, commandTimeoutMs: COMMAND_TIMEOUT_MS + config.REDIS_WAIT_TIMEOUT_MS })
+      : undefined;
+  const replication = writer && { redis: writer, replicas: config.REDIS_WAIT_REPLICAS, timeoutMs: config.REDIS_WAIT_TIMEOUT_MS };
+  const store = new RedisStore({ redis, logMax: config.EVENT_LOG_MAX, logger, metrics, replication });
   // The bus owns the subscriber connection and quits it on close.
   const bus = new RedisBus({ redis: subscriber, logger });
 
@@ -76,7 +84,7 @@ export async function buildComponents(
   if (persistence !== undefined && !persistence.aof && !persistence.rdb) {
     log.warn('Redis keeps nothing on disk (no AOF, no RDB): a restart of Redis loses every blog. See docs/operations.md');
   }
-  log.info({ persistence }, 'using Redis');
+  log.info({ persistence, mode: target.mode, waitReplicas: config.REDIS_WAIT_REPLICAS }, 'using Redis');
   return {
     mode: 'redis',
     generatedAdminToken: generated,
@@ -84,6 +92,7 @@ export async function buildComponents(
     async close() {
       await bus.close();
       await redis.quit().catch(() => redis.disconnect());
+      await writer?.quit().catch(() => writer.disconnect());
     },
   };
 }
