@@ -54,6 +54,11 @@ export async function createRedisConnection(
   };
   const started = { value: false };
   const redis = typeof target === 'string' ? new Redis(target, tuning) : new Redis({ ...tuning, ...sentinelOptions(target, started) });
+  if (typeof target !== 'string') {
+    // quit() ends the connection but not the failover detector's sentinel subscriptions (ioredis 5),
+    // which would reconnect forever and keep the process alive; disconnect() closes them too.
+    redis.on('end', () => redis.disconnect());
+  }
   let healthy = true;
   redis.on('error', (err: Error) => {
     // One error line per outage; the reconnection attempts that follow would repeat it.
