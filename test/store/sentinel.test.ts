@@ -14,6 +14,8 @@ import { freePort } from '../support/redis-server.js';
 import { startRedisSentinel, type TestSentinel } from '../support/redis-sentinel.js';
 import { openReader } from '../support/test-reader.js';
 import { cliEnv, entriesOf, postedId, runCli } from '../cli/support.js';
+import { ConsoleApi, describeWarning } from '../../client/console/api.js';
+import type { WriteWarning } from '../../shared/index.js';
 import { storeConformance } from './conformance.js';
 
 const logger = silentLogger();
@@ -111,7 +113,7 @@ describe('Redis Sentinel', { timeout: 90_000 }, () => {
     await waitForSentinelClients(sentinel, baseline);
   });
 
-  it('when REDIS_WAIT_REPLICAS=1 and the replica stops copying, then writes are 202 not_replicated yet stored and published, the CLI says so, and the same key once it copies again is 201', async () => {
+  it('when REDIS_WAIT_REPLICAS=1 and the replica stops copying, then writes are 202 not_replicated yet stored and published, the CLI and the console say so, and the same key once it copies again is 201', async () => {
     await sentinel.waitUntilReplicating();
     const instance = await startInstance({ env: { ...sentinel.env, REDIS_WAIT_REPLICAS: '1', REDIS_WAIT_TIMEOUT_MS: '300' } });
     try {
@@ -127,9 +129,13 @@ describe('Redis Sentinel', { timeout: 90_000 }, () => {
       await replica.admin.call('REPLICAOF', 'NO', 'ONE');
       let stored;
       let cli;
+      const consoleWarnings: WriteWarning[] = [];
+      const consoleApi = new ConsoleApi(instance.adminToken, { origin: instance.url, onWarning: (w) => consoleWarnings.push(w) });
       try {
         stored = await postEntryRaw(instance, 'waited', 'Stored on the primary only', 'waited-2');
         cli = await runCli(['post', 'waited', 'From the CLI'], { env: cliEnv(instance, TEST_ADMIN_TOKEN) });
+        const fromConsole = await consoleApi.deleteEntry('waited', EntryWriteResult.parse(copied.body).entry.id);
+        assert.equal(fromConsole.ok, true);
       } finally {
         await replica.admin.call('REPLICAOF', '127.0.0.1', String(primary.port));
       }
@@ -138,8 +144,10 @@ describe('Redis Sentinel', { timeout: 90_000 }, () => {
       assert.deepEqual(answer.replication, { code: 'not_replicated', replicas: 0, wanted: 1 });
       assert.equal(cli.code, 0, cli.stderr);
       assert.match(cli.stdout, /stored, not yet copied to a replica \(0 of 1 confirmed\)/);
+      assert.deepEqual(consoleWarnings, [{ code: 'not_replicated', replicas: 0, wanted: 1 }], 'the console is told of the delete answered 202');
+      assert.match(describeWarning(consoleWarnings[0]!), /not yet copied to a replica \(0 of 1 confirmed\)/);
       const cliId = postedId(cli.stdout);
-      assert.deepEqual((await entriesOf(instance, 'waited')).map((e) => e.id), [cliId, answer.entry.id, EntryWriteResult.parse(copied.body).entry.id]);
+      assert.deepEqual((await entriesOf(instance, 'waited')).map((e) => e.id), [cliId, answer.entry.id]);
       await reader.waitFor((r) => r.state?.entries.has(cliId) === true);
       await reader.close();
 
