@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ConfigError, type Config } from './config/config.js';
+import type { Config } from './config/config.js';
 import { redisTargetOf } from './config/redis-target.js';
 import type { AppComponents } from './app.js';
 import { AdminTokenAuthenticator, CompositeAuthenticator, MemoryTokenStore, RedisTokenStore } from './auth/index.js';
@@ -9,7 +9,7 @@ import { RedisBus } from './bus/redis-bus.js';
 import { ShardedBus } from './bus/sharded-bus.js';
 import type { Logger } from './log/logger.js';
 import { createMetrics } from './metrics/index.js';
-import { MemoryStore, RedisStore, createRedisCluster, createRedisConnection, type RedisClient } from './store/index.js';
+import { COMMAND_TIMEOUT_MS, MemoryStore, RedisStore, createRedisCluster, createRedisConnection, type RedisClient, type RedisStoreOptions } from './store/index.js';
 
 export interface BuiltComponents {
   components: AppComponents;
@@ -20,9 +20,10 @@ export interface BuiltComponents {
 }
 
 /**
- * Chooses the store and bus from the config: Redis when `REDIS_URL` is set, a Redis Cluster with
- * sharded pub/sub when `REDIS_CLUSTER_NODES` is, else the in-memory twins (one process, nothing
- * kept across restarts).
+ * Chooses the store and bus from the config: Redis when `REDIS_URL` (or `REDIS_SENTINELS`) is set,
+ * a Redis Cluster with sharded pub/sub when `REDIS_CLUSTER_NODES` is, else the in-memory twins (one
+ * process, nothing kept across restarts). With `REDIS_WAIT_REPLICAS`, writes get a connection of
+ * their own (see `ReplicationOptions`).
  *
  * @example
  * const built = await buildComponents(loadConfig(process.env), logger);
@@ -70,6 +71,7 @@ export async function buildComponents(
 
   let redis: RedisClient;
   let bus: EventBus;
+  let replication: RedisStoreOptions['replication'];
   if (target.mode === 'cluster') {
     redis = await createRedisCluster(target, { name: 'liveblog-data', logger });
     // Sharded pub/sub on a Cluster connection of its own; the bus disconnects it on close.
@@ -79,18 +81,23 @@ export async function buildComponents(
     });
     bus = new ShardedBus({ cluster: subscriber, logger });
   } else {
-    if (target.mode !== 'single') throw new ConfigError('REDIS_SENTINELS: not built yet (scale-foundation branch)');
-    redis = await createRedisConnection(target.url, { name: 'liveblog-data', logger });
+    // A Sentinel deployment is asked for its primary on every connection, so each follows failovers.
+    const where = target.mode === 'single' ? target.url : target;
+    redis = await createRedisConnection(where, { name: 'liveblog-data', logger });
     // The bus owns the subscriber connection and quits it on close.
-    bus = new RedisBus({ redis: await createRedisConnection(target.url, { name: 'liveblog-sub', logger }), logger });
+    bus = new RedisBus({ redis: await createRedisConnection(where, { name: 'liveblog-sub', logger }), logger });
+    if (config.REDIS_WAIT_REPLICAS > 0) {
+      const writer = await createRedisConnection(where, { name: 'liveblog-write', logger, commandTimeoutMs: COMMAND_TIMEOUT_MS + config.REDIS_WAIT_TIMEOUT_MS });
+      replication = { redis: writer, replicas: config.REDIS_WAIT_REPLICAS, timeoutMs: config.REDIS_WAIT_TIMEOUT_MS };
+    }
   }
-  const store = new RedisStore({ redis, logMax: config.EVENT_LOG_MAX, logger, metrics });
+  const store = new RedisStore({ redis, logMax: config.EVENT_LOG_MAX, logger, metrics, replication });
 
   const persistence = await store.persistenceInfo().catch(() => undefined);
   if (persistence !== undefined && !persistence.aof && !persistence.rdb) {
     log.warn('Redis keeps nothing on disk (no AOF, no RDB): a restart of Redis loses every blog. See docs/operations.md');
   }
-  log.info({ persistence, mode: target.mode }, 'using Redis');
+  log.info({ persistence, mode: target.mode, waitReplicas: config.REDIS_WAIT_REPLICAS }, 'using Redis');
   return {
     mode: 'redis',
     generatedAdminToken: generated,
@@ -98,6 +105,8 @@ export async function buildComponents(
     async close() {
       await bus.close();
       await redis.quit().catch(() => redis.disconnect());
+      const writer = replication?.redis;
+      await writer?.quit().catch(() => writer.disconnect());
     },
   };
 }

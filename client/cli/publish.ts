@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EntryCreateInput, EntryWriteResult, type BlogId } from '../../shared/index.js';
+import { EntryCreateInput, EntryWriteResult, type BlogId, type WriteWarning } from '../../shared/index.js';
 import { usageError } from './failure.js';
 import type { ApiClient, ApiResult } from './http.js';
 
@@ -12,6 +12,23 @@ import type { ApiClient, ApiResult } from './http.js';
  */
 export function retriedNote(attempts: number): string {
   return attempts > 1 ? ` (sent ${attempts} times with the same Idempotency-Key: stored once)` : '';
+}
+
+/**
+ * What a write's success line adds when the server answered 202: the write is stored and readers
+ * have it, but the Redis replicas the server waits for did not all confirm it in time.
+ *
+ * @example
+ * say(io, `posted ${id} to storm${replicationNote(res.data.replication)}`); // 'posted 0f3… to storm: stored, not yet copied to a replica (0 of 1 confirmed)'
+ */
+export function replicationNote(replication: WriteWarning | undefined): string {
+  if (replication === undefined) return '';
+  switch (replication.code) {
+    case 'not_replicated':
+      return `: stored, not yet copied to a replica (${replication.replicas} of ${replication.wanted} confirmed)`;
+    default:
+      return replication.code satisfies never;
+  }
 }
 
 /** How the fields of an entry are called on the command line, for error messages. */

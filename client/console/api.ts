@@ -1,10 +1,11 @@
-import type * as z from 'zod';
+import * as z from 'zod';
 import {
   ApiErrorBody,
   BlogList,
   BlogWriteResult,
   EntryWriteResult,
   RateLimitDetails,
+  WriteWarning,
   type ApiErrorCode,
   type BlogCreateInput,
   type BlogPatchInput,
@@ -12,6 +13,24 @@ import {
   type EntryPatchInput,
 } from '../../shared/index.js';
 import { PreviewResult } from '../../shared/protocol/preview.js';
+
+/** What a 202 adds to any write's answer (see `WriteWarning`). */
+const WarningPart = z.object({ replication: WriteWarning });
+
+/**
+ * The editor's line for a write answered 202: it is published, but not yet as safe as the server was asked to make it.
+ *
+ * @example
+ * describeWarning({ code: 'not_replicated', replicas: 0, wanted: 1 }); // 'Saved, but not yet copied to a replica (0 of 1 confirmed). …'
+ */
+export function describeWarning(warning: WriteWarning): string {
+  switch (warning.code) {
+    case 'not_replicated':
+      return `Saved, but not yet copied to a replica (${warning.replicas} of ${warning.wanted} confirmed). Readers have it; if the database fails over now it could be lost, so check the stream afterwards.`;
+    default:
+      return warning.code satisfies never;
+  }
+}
 
 /**
  * Why a request did not succeed, as a closed set:
@@ -61,6 +80,8 @@ export class ConsoleApi {
       origin?: string;
       /** Told after every request whether the server answered at all (for the offline banner). */
       onReachability?: (reachable: boolean) => void;
+      /** Told when a write succeeded with a warning (202), e.g. stored but not yet replicated. */
+      onWarning?: (warning: WriteWarning) => void;
     } = {},
   ) {}
 
@@ -131,6 +152,8 @@ export class ConsoleApi {
     this.options.onReachability?.(true);
     const json = parseJson(text);
     if (!response.ok) return { ok: false, failure: refusal(response, json) };
+    const warned = response.status === 202 ? WarningPart.safeParse(json) : undefined;
+    if (warned?.success === true) this.options.onWarning?.(warned.data.replication);
     if (spec.schema === undefined) return { ok: true, value: undefined as T, replayed: false };
     const parsed = spec.schema.safeParse(json);
     if (!parsed.success) {

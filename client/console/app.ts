@@ -1,5 +1,5 @@
 import { BlogId } from '../../shared/index.js';
-import { ConsoleApi } from './api.js';
+import { ConsoleApi, describeWarning } from './api.js';
 import { BlogListView } from './blog-list.js';
 import { BlogWorkspace } from './blog-workspace.js';
 import { Connectivity } from './connectivity.js';
@@ -81,7 +81,10 @@ export class ConsoleApp {
 
   private signedIn(session: Session, fresh: boolean): void {
     this.session = session;
-    this.api = new ConsoleApi(session.token, { onReachability: (ok) => this.connectivity.report(ok) });
+    this.api = new ConsoleApi(session.token, {
+      onReachability: (ok) => this.connectivity.report(ok),
+      onWarning: (warning) => this.toasts.show(describeWarning(warning), 'error'),
+    });
     if (fresh) saveSession(this.sessionStorage(), session);
     this.bar.signedIn(session.author.name);
     this.show();

@@ -1,12 +1,13 @@
 import type { Blog, BlogCreateInput, BlogId, BlogPatchInput, Position } from '../../shared/index.js';
 import type { Principal } from '../auth/principal.js';
+import type { Replicated } from '../store/event-store.js';
 import { AppError } from '../errors/app-error.js';
 import { nextTimestamp } from './clock.js';
 import { assertNever, type CommandDeps } from './command-deps.js';
 import { numberedSlug, slugify } from './slug.js';
 
-/** A blog as written and the log position of that write. */
-export interface BlogWritten {
+/** A blog as written and the log position of that write (and `notReplicated` when too few replicas confirmed it). */
+export interface BlogWritten extends Replicated {
   blog: Blog;
   position: Position;
 }
@@ -39,7 +40,7 @@ export async function createBlog(deps: CommandDeps, input: BlogCreateInput, _pri
       updatedAt: at,
     };
     const outcome = await deps.store.createBlog(blog);
-    if (outcome.ok) return { blog, position: outcome.position };
+    if (outcome.ok) return { blog, position: outcome.position, notReplicated: outcome.notReplicated };
     switch (outcome.reason) {
       case 'exists':
         continue;
@@ -68,7 +69,7 @@ export async function updateBlog(deps: CommandDeps, blogId: BlogId, patch: BlogP
     if (current === null) throw blogNotFound(blogId);
     const next = mergeBlog(current, patch, nextTimestamp(deps.now(), current.updatedAt));
     const outcome = await deps.store.updateBlog(next, current.updatedAt);
-    if (outcome.ok) return { blog: next, position: outcome.position };
+    if (outcome.ok) return { blog: next, position: outcome.position, notReplicated: outcome.notReplicated };
     switch (outcome.reason) {
       case 'not_found':
         throw blogNotFound(blogId);

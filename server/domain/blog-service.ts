@@ -1,6 +1,6 @@
 import type { BlogCreateInput, BlogId, BlogPatchInput, EntryCreateInput, EntryId, EntryPatchInput, Position } from '../../shared/index.js';
 import type { Principal } from '../auth/principal.js';
-import type { EventStore } from '../store/event-store.js';
+import type { EventStore, Replicated } from '../store/event-store.js';
 import { createBlog, updateBlog, type BlogWritten } from './blog-commands.js';
 import type { CommandDeps } from './command-deps.js';
 import { createEntry, deleteEntry, updateEntry, type EntryCreated, type EntryWritten } from './entry-commands.js';
@@ -14,7 +14,7 @@ export interface BlogService {
   updateBlog(blogId: BlogId, patch: BlogPatchInput): Promise<BlogWritten>;
   createEntry(blogId: BlogId, input: EntryCreateInput, principal: Principal, idempotencyKey?: string): Promise<EntryCreated>;
   updateEntry(blogId: BlogId, entryId: EntryId, patch: EntryPatchInput, principal: Principal): Promise<EntryWritten>;
-  deleteEntry(blogId: BlogId, entryId: EntryId): Promise<{ position: Position }>;
+  deleteEntry(blogId: BlogId, entryId: EntryId): Promise<{ position: Position } & Replicated>;
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   type Position,
 } from '../../shared/index.js';
 import type { Principal } from '../auth/principal.js';
+import type { Replicated } from '../store/event-store.js';
 import { AppError } from '../errors/app-error.js';
 import { blogNotFound } from './blog-commands.js';
 import { nextTimestamp } from './clock.js';
@@ -16,8 +17,8 @@ import { fingerprintOf } from './fingerprint.js';
 import { newEntryId } from './ids.js';
 import { parseWith } from './validation.js';
 
-/** An entry as written and the log position of that write. */
-export interface EntryWritten {
+/** An entry as written and the log position of that write (and `notReplicated` when too few replicas confirmed it). */
+export interface EntryWritten extends Replicated {
   entry: Entry;
   position: Position;
 }
@@ -61,7 +62,7 @@ export async function createEntry(
   });
   const idempotency = idempotencyKey === undefined ? undefined : { key: idempotencyKey, fingerprint: fingerprintOf(input) };
   const outcome = await deps.store.createEntry(entry, idempotency);
-  if (outcome.ok) return { entry: outcome.entry, position: outcome.position, replayed: outcome.replayed };
+  if (outcome.ok) return { entry: outcome.entry, position: outcome.position, replayed: outcome.replayed, notReplicated: outcome.notReplicated };
   switch (outcome.reason) {
     case 'blog_not_found':
       throw blogNotFound(blogId);
@@ -100,7 +101,7 @@ export async function updateEntry(
   const next = mergeEntry(current, patch, nextTimestamp(deps.now(), current.updatedAt), html);
   parseWith(EditedEntryRules, next, 'entry after the edit');
   const outcome = await deps.store.updateEntry(next);
-  if (outcome.ok) return { entry: next, position: outcome.position };
+  if (outcome.ok) return { entry: next, position: outcome.position, notReplicated: outcome.notReplicated };
   switch (outcome.reason) {
     case 'blog_not_found':
       throw blogNotFound(blogId);
@@ -119,9 +120,9 @@ export async function updateEntry(
  * @example
  * await deleteEntry(deps, 'election-night', entry.id);
  */
-export async function deleteEntry(deps: CommandDeps, blogId: BlogId, entryId: EntryId): Promise<{ position: Position }> {
+export async function deleteEntry(deps: CommandDeps, blogId: BlogId, entryId: EntryId): Promise<{ position: Position } & Replicated> {
   const outcome = await deps.store.deleteEntry(blogId, entryId);
-  if (outcome.ok) return { position: outcome.position };
+  if (outcome.ok) return { position: outcome.position, notReplicated: outcome.notReplicated };
   switch (outcome.reason) {
     case 'blog_not_found':
       throw blogNotFound(blogId);

@@ -17,6 +17,7 @@ import type { BlogService } from '../domain/blog-service.js';
 import type { Logger } from '../log/logger.js';
 import type { EventStore } from '../store/event-store.js';
 import { bodyOf, paramsOf, queryOf } from './validate.js';
+import { sendWritten } from './write-answer.js';
 
 export interface BlogRoutesDeps {
   store: EventStore;
@@ -46,10 +47,11 @@ export function createBlogRoutes({ store, service, writer, log }: BlogRoutesDeps
   router.post('/blogs', ...writer, async (req, res) => {
     const input = bodyOf(req, BlogCreateInput);
     const principal = principalOf(res);
-    const { blog, position } = await service.createBlog(input, principal);
+    const written = await service.createBlog(input, principal);
+    const { blog, position } = written;
     log.info({ blogId: blog.id, by: principal.name, seq: position.seq }, 'blog created');
     const body: BlogWriteResult = { blog, position };
-    res.status(201).location(`${req.baseUrl}/blogs/${blog.id}`).json(body);
+    sendWritten(res.location(`${req.baseUrl}/blogs/${blog.id}`), 201, written, body);
   });
 
   router.get('/blogs/:blogId', async (req, res) => {
@@ -62,10 +64,11 @@ export function createBlogRoutes({ store, service, writer, log }: BlogRoutesDeps
   router.patch('/blogs/:blogId', ...writer, async (req, res) => {
     const { blogId } = paramsOf(req, BlogParams);
     const patch = bodyOf(req, BlogPatchInput);
-    const { blog, position } = await service.updateBlog(blogId, patch);
+    const written = await service.updateBlog(blogId, patch);
+    const { blog, position } = written;
     log.info({ blogId, by: principalOf(res).name, status: blog.status, seq: position.seq }, 'blog updated');
     const body: BlogWriteResult = { blog, position };
-    res.json(body);
+    sendWritten(res, 200, written, body);
   });
 
   router.get('/blogs/:blogId/events', async (req, res) => {

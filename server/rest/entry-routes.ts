@@ -5,6 +5,7 @@ import { principalOf } from '../auth/auth-guard.js';
 import type { BlogService } from '../domain/blog-service.js';
 import type { Logger } from '../log/logger.js';
 import { bodyOf, idempotencyKeyOf, paramsOf } from './validate.js';
+import { sendDeleted, sendWritten } from './write-answer.js';
 
 export interface EntryRoutesDeps {
   service: BlogService;
@@ -18,7 +19,7 @@ const EntryParams = z.object({ blogId: BlogId, entryId: EntryId });
 
 /**
  * Entry writes, all for editors: create (with optional `Idempotency-Key`), edit (optimistic,
- * by `version`), delete.
+ * by `version`), delete. Each answers 202 instead when the write is stored but not yet replicated.
  *
  * @example
  * router.use(createEntryRoutes({ service, writer, log }));
@@ -31,29 +32,31 @@ export function createEntryRoutes({ service, writer, log }: EntryRoutesDeps): Ro
     const idempotencyKey = idempotencyKeyOf(req);
     const input = bodyOf(req, EntryCreateInput);
     const principal = principalOf(res);
-    const { entry, position, replayed } = await service.createEntry(blogId, input, principal, idempotencyKey);
+    const written = await service.createEntry(blogId, input, principal, idempotencyKey);
+    const { entry, position, replayed } = written;
     log.info({ blogId, entryId: entry.id, by: principal.name, seq: position.seq, replayed }, 'entry created');
     // a replay answers exactly like the first success, so a retrying client needs no special case
     if (replayed) res.set('Idempotent-Replayed', 'true');
     const body: EntryWriteResult = { entry, position };
-    res.status(201).location(`${req.baseUrl}/blogs/${blogId}/entries/${entry.id}`).json(body);
+    sendWritten(res.location(`${req.baseUrl}/blogs/${blogId}/entries/${entry.id}`), 201, written, body);
   });
 
   router.patch('/blogs/:blogId/entries/:entryId', ...writer, async (req, res) => {
     const { blogId, entryId } = paramsOf(req, EntryParams);
     const patch = bodyOf(req, EntryPatchInput);
     const principal = principalOf(res);
-    const { entry, position } = await service.updateEntry(blogId, entryId, patch, principal);
+    const written = await service.updateEntry(blogId, entryId, patch, principal);
+    const { entry, position } = written;
     log.info({ blogId, entryId, by: principal.name, version: entry.version, seq: position.seq }, 'entry updated');
     const body: EntryWriteResult = { entry, position };
-    res.json(body);
+    sendWritten(res, 200, written, body);
   });
 
   router.delete('/blogs/:blogId/entries/:entryId', ...writer, async (req, res) => {
     const { blogId, entryId } = paramsOf(req, EntryParams);
-    const { position } = await service.deleteEntry(blogId, entryId);
-    log.info({ blogId, entryId, by: principalOf(res).name, seq: position.seq }, 'entry deleted');
-    res.status(204).end();
+    const written = await service.deleteEntry(blogId, entryId);
+    log.info({ blogId, entryId, by: principalOf(res).name, seq: written.position.seq }, 'entry deleted');
+    sendDeleted(res, written);
   });
 
   return router;

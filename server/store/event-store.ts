@@ -1,6 +1,20 @@
 import type { Blog, BlogId, CatchUp, Cursor, Entry, EntryId, Epoch, Position, Snapshot } from '../../shared/index.js';
 
 /**
+ * A write stored on the primary that fewer replicas than wanted confirmed in time (Redis `WAIT`,
+ * `REDIS_WAIT_REPLICAS`): it counts, and is published, but a failover before the copy could lose it.
+ */
+export interface ReplicationShortfall {
+  replicas: number;
+  wanted: number;
+}
+
+/** What every successful mutation may add: set only when replicas were wanted and too few confirmed. */
+export interface Replicated {
+  notReplicated?: ReplicationShortfall;
+}
+
+/**
  * The blogs and each blog's ordered event log. Every mutation is atomic: it bumps
  * the blog's seq, writes the new state, appends the event to the capped log and
  * publishes it on the bus, all or nothing. Implemented by Redis (Lua scripts) and
@@ -9,10 +23,11 @@ import type { Blog, BlogId, CatchUp, Cursor, Entry, EntryId, Epoch, Position, Sn
  * Outcomes the caller must handle are returned as discriminated unions; only
  * infrastructure failures are thrown: `AppError('store_unavailable')` when nothing was written
  * (store unreachable), `AppError('store_timeout')` when a mutation may have been applied.
+ * A successful mutation carries `notReplicated` when replicas were wanted and too few confirmed it.
  */
 export interface EventStore {
   /** Creates the blog and its log (new epoch, seq 1 = `blog.updated` carrying the blog). */
-  createBlog(blog: Blog): Promise<{ ok: true; position: Position } | { ok: false; reason: 'exists' }>;
+  createBlog(blog: Blog): Promise<({ ok: true; position: Position } & Replicated) | { ok: false; reason: 'exists' }>;
 
   /**
    * Replaces the blog header if its stored `updatedAt` still equals `expectedUpdatedAt`
@@ -21,7 +36,7 @@ export interface EventStore {
   updateBlog(
     next: Blog,
     expectedUpdatedAt: string,
-  ): Promise<{ ok: true; position: Position } | { ok: false; reason: 'not_found' } | { ok: false; reason: 'changed'; current: Blog }>;
+  ): Promise<({ ok: true; position: Position } & Replicated) | { ok: false; reason: 'not_found' } | { ok: false; reason: 'changed'; current: Blog }>;
 
   /**
    * Adds an entry. With an idempotency key, a repeated key returns the entry first
@@ -32,7 +47,7 @@ export interface EventStore {
     entry: Entry,
     idempotency?: { key: string; fingerprint: string },
   ): Promise<
-    | { ok: true; entry: Entry; position: Position; replayed: boolean }
+    | ({ ok: true; entry: Entry; position: Position; replayed: boolean } & Replicated)
     | { ok: false; reason: 'blog_not_found' | 'blog_ended' | 'idempotency_key_reused' }
   >;
 
@@ -40,7 +55,7 @@ export interface EventStore {
   updateEntry(
     next: Entry,
   ): Promise<
-    | { ok: true; position: Position }
+    | ({ ok: true; position: Position } & Replicated)
     | { ok: false; reason: 'blog_not_found' | 'entry_not_found' }
     | { ok: false; reason: 'version_conflict'; current: Entry }
   >;
@@ -48,7 +63,7 @@ export interface EventStore {
   deleteEntry(
     blogId: BlogId,
     entryId: EntryId,
-  ): Promise<{ ok: true; position: Position } | { ok: false; reason: 'blog_not_found' | 'entry_not_found' }>;
+  ): Promise<({ ok: true; position: Position } & Replicated) | { ok: false; reason: 'blog_not_found' | 'entry_not_found' }>;
 
   /** All blogs, newest first. */
   listBlogs(): Promise<Blog[]>;

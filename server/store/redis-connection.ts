@@ -1,4 +1,5 @@
-import { Redis, ReplyError, type Cluster } from 'ioredis';
+import { Redis, ReplyError, type Cluster, type RedisOptions } from 'ioredis';
+import type { RedisTarget } from '../config/redis-target.js';
 import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../log/logger.js';
 
@@ -14,6 +15,9 @@ export const COMMAND_TIMEOUT_MS = 2_000;
 export const CONNECT_TIMEOUT_MS = 5_000;
 const RETRY_BASE_MS = 50;
 const RETRY_CAP_MS = 2_000;
+
+/** A Sentinel deployment: the sentinels to ask, the name they monitor, and the primary's credentials. */
+export type SentinelTarget = Extract<RedisTarget, { mode: 'sentinel' }>;
 
 /**
  * The delay before reconnection attempt `attempt` (1, 2, ...): capped exponential backoff.
@@ -56,26 +60,66 @@ export function logOutages(connection: RedisClient, log: Logger): void {
  * logged rather than thrown. Rejects with `store_unavailable` when Redis cannot be reached,
  * so startup fails clearly.
  *
+ * Given a Sentinel deployment instead of a URL, it asks the sentinels for the primary on every
+ * (re)connection and checks the ROLE it reaches, so it follows the primary through failovers: a
+ * `+switch-master` announced by a sentinel, or a READONLY answer from a demoted primary, drops the
+ * connection and the next one goes to the new primary (the failing command itself is not resent).
+ *
  * @example
  * const redis = await createRedisConnection(config.REDIS_URL, { name: 'liveblog-data', logger });
+ * const onSentinel = await createRedisConnection(target, { name: 'liveblog-data', logger }); // target.mode === 'sentinel'
  */
-export async function createRedisConnection(url: string, opts: { name: string; logger: Logger }): Promise<Redis> {
+export async function createRedisConnection(
+  target: string | SentinelTarget,
+  opts: { name: string; logger: Logger; /** For a connection whose commands may block (WAIT); default COMMAND_TIMEOUT_MS. */ commandTimeoutMs?: number },
+): Promise<Redis> {
   const log = opts.logger.child({ module: 'redis', connection: opts.name });
-  const redis = new Redis(url, {
+  const tuning: RedisOptions = {
     lazyConnect: true,
     connectionName: opts.name,
     enableOfflineQueue: false,
-    commandTimeout: COMMAND_TIMEOUT_MS,
+    commandTimeout: opts.commandTimeoutMs ?? COMMAND_TIMEOUT_MS,
     connectTimeout: CONNECT_TIMEOUT_MS,
     maxRetriesPerRequest: 0,
     autoResendUnfulfilledCommands: false,
     // The bus re-subscribes itself, and only then tells the relay to read what it missed.
     autoResubscribe: false,
     retryStrategy: reconnectDelay,
-  });
+  };
+  const started = { value: false };
+  const redis = typeof target === 'string' ? new Redis(target, tuning) : new Redis({ ...tuning, ...sentinelOptions(target, started) });
+  if (typeof target !== 'string') {
+    // quit() ends the connection but not the failover detector's sentinel subscriptions (ioredis 5),
+    // which would reconnect forever and keep the process alive; disconnect() closes them too.
+    redis.on('end', () => redis.disconnect());
+  }
   logOutages(redis, log);
   await connectRedis(redis);
+  started.value = true;
   return redis;
+}
+
+/**
+ * ioredis' Sentinel options for `target`. Until the first connection is ready, sentinels that all
+ * fail end the attempt (startup fails naming them); afterwards they are asked again with the same
+ * backoff as Redis itself, since giving up would end the connection for good.
+ */
+function sentinelOptions(target: SentinelTarget, started: { value: boolean }): RedisOptions {
+  return {
+    sentinels: target.sentinels,
+    name: target.name,
+    role: 'master',
+    sentinelPassword: target.sentinelPassword,
+    username: target.auth.username,
+    password: target.auth.password,
+    // The primary over TLS (REDIS_TLS); the sentinels themselves are asked in plain TCP.
+    ...(target.auth.tls ? { tls: {}, enableTLSForSentinelMode: true } : {}),
+    sentinelRetryStrategy: (attempt: number) => (started.value ? reconnectDelay(attempt) : null),
+    // Drops the connection as soon as a sentinel announces a new primary, even when the old one still answers.
+    failoverDetector: true,
+    // 1: reconnect (to whatever the sentinels name now) without resending the refused command.
+    reconnectOnError: (err: Error) => (replyCode(err) === 'READONLY' ? 1 : false),
+  };
 }
 
 /**
@@ -107,9 +151,17 @@ export async function connectRedis(redis: Redis): Promise<void> {
   } catch (err) {
     const lastError: string = err instanceof Error ? err.message : String(err);
     redis.disconnect();
-    const where = `${redis.options.host ?? '?'}:${redis.options.port ?? '?'}`;
-    throw new AppError('store_unavailable', `cannot connect to Redis at ${where}: ${lastError}`, { cause: err });
+    throw new AppError('store_unavailable', `cannot connect to Redis ${whereOf(redis)}: ${lastError}`, { cause: err });
   }
+}
+
+/** Where a connection goes, for the startup error: its address, or the sentinels it asks. */
+function whereOf(redis: Redis): string {
+  const { sentinels, name, host, port } = redis.options;
+  if (sentinels !== undefined && sentinels !== null && sentinels.length > 0) {
+    return `through the sentinels ${sentinels.map((s) => `${s.host ?? '?'}:${s.port ?? '?'}`).join(',')} (primary "${name ?? '?'}")`;
+  }
+  return `at ${host ?? '?'}:${port ?? '?'}`;
 }
 
 /** Reply errors that mean "this Redis cannot serve you right now", not "your command is wrong". */

@@ -1,9 +1,10 @@
+import type { Redis } from 'ioredis';
 import type { RedisClient } from './redis-connection.js';
 import { Blog, BlogEvent, BlogId, Entry, type CatchUp, type Cursor, type EntryId, type Epoch, type Position, type Snapshot } from '../../shared/index.js';
 import { channelFor } from '../bus/event-bus.js';
 import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../log/logger.js';
-import type { EventStore } from './event-store.js';
+import type { EventStore, Replicated } from './event-store.js';
 import { blogJson, entryJson, eventRest, newEpoch, pageLimit, type EventPayload } from './event-json.js';
 import { BLOG_INDEX_KEY, IDEMPOTENCY_TTL_MS, blogKeys, idempotencyKey } from './keys.js';
 import type { Metrics } from '../metrics/index.js';
@@ -21,6 +22,19 @@ export interface RedisStoreOptions {
   now?: () => number;
   /** Counts failed commands by kind (timeout, connection, reply). */
   metrics?: Pick<Metrics, 'redisErrors'>;
+  /** Set when writes must reach replicas before they are answered as done (`REDIS_WAIT_REPLICAS`). */
+  replication?: ReplicationOptions;
+}
+
+/**
+ * `WAIT replicas timeoutMs` after every blog and entry write. WAIT counts the writes of the connection
+ * it is sent on and blocks that connection meanwhile, so writes get a connection of their own: reads
+ * never queue behind a WAIT. Its command timeout must exceed `timeoutMs`.
+ */
+export interface ReplicationOptions {
+  redis: Redis;
+  replicas: number;
+  timeoutMs: number;
 }
 
 /**
@@ -46,6 +60,8 @@ type Result<T extends (...args: never[]) => unknown> = Awaited<ReturnType<T>>;
 export class RedisStore implements EventStore {
   private readonly redis: RedisClient;
   private readonly run: ScriptRunner;
+  private readonly writeRun: ScriptRunner;
+  private readonly replication: ReplicationOptions | undefined;
   private readonly logMax: number;
   private readonly log: Logger;
   private readonly now: () => number;
@@ -57,6 +73,8 @@ export class RedisStore implements EventStore {
     this.log = opts.logger.child({ module: 'redis-store' });
     this.now = opts.now ?? Date.now;
     this.run = defineStoreScripts(opts.redis);
+    this.replication = opts.replication;
+    this.writeRun = opts.replication === undefined ? this.run : defineStoreScripts(opts.replication.redis);
     this.metrics = opts.metrics;
   }
 
@@ -67,17 +85,17 @@ export class RedisStore implements EventStore {
     // listBlogs, while a blog missing from the index would be invisible for good. So this alone
     // writes nothing anyone can see, and its failure is not a mutation's.
     await this.call('indexBlog', () => this.redis.zadd(BLOG_INDEX_KEY, 'NX', Date.parse(blog.createdAt), blog.id));
-    const reply = await this.script('createBlog', [k.blog, k.meta, k.entries, k.order, k.log], [
+    const { reply, replicated } = await this.mutate('createBlog', [k.blog, k.meta, k.entries, k.order, k.log], [
       blog.id, channelFor(blog.id), newEpoch(), json, this.rest({ type: 'blog.updated', blogJson: json }), this.logMax,
     ]);
     if (reply.tag === 'exists') return { ok: false, reason: 'exists' };
-    return { ok: true, position: this.okPosition(reply) };
+    return { ok: true, position: this.okPosition(reply), ...replicated };
   }
 
   async updateBlog(next: Blog, expectedUpdatedAt: string): Promise<Result<EventStore['updateBlog']>> {
     const json = blogJson(next);
     const k = blogKeys(next.id);
-    const reply = await this.script('updateBlog', [k.blog, k.meta, k.log], [
+    const { reply, replicated } = await this.mutate('updateBlog', [k.blog, k.meta, k.log], [
       next.id, channelFor(next.id), newEpoch(), json, expectedUpdatedAt, this.rest({ type: 'blog.updated', blogJson: json }), this.logMax,
     ]);
     switch (reply.tag) {
@@ -91,7 +109,7 @@ export class RedisStore implements EventStore {
       case 'corrupt':
         throw this.corrupt(next.id, 'blog');
       default:
-        return { ok: true, position: this.okPosition(reply) };
+        return { ok: true, position: this.okPosition(reply), ...replicated };
     }
   }
 
@@ -99,10 +117,10 @@ export class RedisStore implements EventStore {
     const json = entryJson(entry);
     const k = blogKeys(entry.blogId);
     const idemKey = idempotencyKey(entry.blogId, idempotency?.key ?? '');
-    const reply = await this.script('createEntry', [k.blog, k.meta, k.entries, k.order, k.log, idemKey], [
+    const { reply, replicated } = await this.mutate('createEntry', [k.blog, k.meta, k.entries, k.order, k.log, idemKey], [
       entry.blogId, channelFor(entry.blogId), newEpoch(), entry.id, json, this.rest({ type: 'entry.created', entryJson: json }),
       this.logMax, idempotency ? '1' : '0', idempotency?.fingerprint ?? '', IDEMPOTENCY_TTL_MS,
-    ]);
+    ], idemKey);
     switch (reply.tag) {
       case 'blog_not_found':
       case 'blog_ended':
@@ -113,17 +131,17 @@ export class RedisStore implements EventStore {
       case 'replayed': {
         const original = parseStored(Entry, replyString(reply, 3), this.log, { blogId: entry.blogId, value: 'idempotency record' });
         if (original === null) throw this.corrupt(entry.blogId, 'idempotency record');
-        return { ok: true, entry: original, position: replyPosition(reply, 1), replayed: true };
+        return { ok: true, entry: original, position: replyPosition(reply, 1), replayed: true, ...replicated };
       }
       default:
-        return { ok: true, entry: JSON.parse(json) as Entry, position: this.okPosition(reply), replayed: false };
+        return { ok: true, entry: JSON.parse(json) as Entry, position: this.okPosition(reply), replayed: false, ...replicated };
     }
   }
 
   async updateEntry(next: Entry): Promise<Result<EventStore['updateEntry']>> {
     const json = entryJson(next);
     const k = blogKeys(next.blogId);
-    const reply = await this.script('updateEntry', [k.blog, k.meta, k.entries, k.log], [
+    const { reply, replicated } = await this.mutate('updateEntry', [k.blog, k.meta, k.entries, k.log], [
       next.blogId, channelFor(next.blogId), newEpoch(), next.id, json, next.version, this.rest({ type: 'entry.updated', entryJson: json }), this.logMax,
     ]);
     switch (reply.tag) {
@@ -138,17 +156,17 @@ export class RedisStore implements EventStore {
         return { ok: false, reason: 'version_conflict', current };
       }
       default:
-        return { ok: true, position: this.okPosition(reply) };
+        return { ok: true, position: this.okPosition(reply), ...replicated };
     }
   }
 
   async deleteEntry(blogId: BlogId, entryId: EntryId): Promise<Result<EventStore['deleteEntry']>> {
     const k = blogKeys(blogId);
-    const reply = await this.script('deleteEntry', [k.blog, k.meta, k.entries, k.order, k.log], [
+    const { reply, replicated } = await this.mutate('deleteEntry', [k.blog, k.meta, k.entries, k.order, k.log], [
       blogId, channelFor(blogId), newEpoch(), entryId, this.rest({ type: 'entry.deleted', entryId }), this.logMax,
     ]);
     if (reply.tag === 'blog_not_found' || reply.tag === 'entry_not_found') return { ok: false, reason: reply.tag };
-    return { ok: true, position: this.okPosition(reply) };
+    return { ok: true, position: this.okPosition(reply), ...replicated };
   }
 
   async listBlogs(): Promise<Blog[]> {
@@ -275,8 +293,38 @@ export class RedisStore implements EventStore {
     return new AppError('internal', `the stored ${what} of blog "${blogId}" is unreadable`);
   }
 
-  private async script(name: ScriptName, keys: readonly string[], args: readonly (string | number)[]): Promise<Reply> {
-    return readReply(await this.call(name, () => this.run(name, keys, args)));
+  private async script(name: ScriptName, keys: readonly string[], args: readonly (string | number)[], run = this.run): Promise<Reply> {
+    return readReply(await this.call(name, () => run(name, keys, args)));
+  }
+
+  /**
+   * Runs a blog or entry write and, when replicas are wanted and it stored something (or replayed
+   * the entry an idempotency record holds), waits for them. A replay first refreshes its record's
+   * TTL: that write makes WAIT cover everything the primary held, the replayed entry included,
+   * even on a connection that wrote nothing before.
+   */
+  private async mutate(
+    name: ScriptName,
+    keys: readonly string[],
+    args: readonly (string | number)[],
+    idempotencyRecord?: string,
+  ): Promise<{ reply: Reply; replicated: Replicated }> {
+    const reply = await this.script(name, keys, args, this.writeRun);
+    const wanted = this.replication;
+    if (wanted === undefined || (reply.tag !== 'ok' && reply.tag !== 'replayed')) return { reply, replicated: {} };
+    try {
+      if (reply.tag === 'replayed' && idempotencyRecord !== undefined) await wanted.redis.pexpire(idempotencyRecord, IDEMPOTENCY_TTL_MS);
+      const replicas = await wanted.redis.wait(wanted.replicas, wanted.timeoutMs);
+      if (replicas >= wanted.replicas) return { reply, replicated: {} };
+      this.log.warn({ op: name, replicas, wanted: wanted.replicas }, 'write stored but not yet replicated');
+      return { reply, replicated: { notReplicated: { replicas, wanted: wanted.replicas } } };
+    } catch (err) {
+      // The write is stored; only its copies are unknown. Never "nothing was written".
+      const failed = redisFailureOf(err);
+      if (failed !== undefined) this.metrics?.redisErrors.inc(failed.kind);
+      this.log.warn({ op: name, err }, 'write stored, replication not confirmed');
+      throw new AppError('store_timeout', storeTimeoutMessage(name), { cause: err });
+    }
   }
 
   private async call<T>(op: string, fn: () => Promise<T>): Promise<T> {

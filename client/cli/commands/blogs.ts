@@ -4,6 +4,7 @@ import { apiFor } from '../api-for.js';
 import { expectPositionals, parseFlags, parsePositional } from '../args.js';
 import type { Command, CommandInput } from '../command.js';
 import { failWith, usageError } from '../failure.js';
+import { replicationNote } from '../publish.js';
 import { say } from '../io.js';
 import { dateTime, table, truncate } from '../output.js';
 
@@ -57,7 +58,7 @@ export const blogsCreate: Command = {
     const api = apiFor(input, { token: 'required' });
     const res = await api.request({ method: 'POST', path: '/api/blogs', body, answer: BlogWriteResult });
     if (!res.ok) failWith(res.failure, { blogId: body.id });
-    say(input.io, `created blog ${res.data.blog.id}: ${res.data.blog.title}`);
+    say(input.io, `created blog ${res.data.blog.id}: ${res.data.blog.title}${replicationNote(res.data.replication)}`);
     say(input.io, `readers: ${input.settings.url}/blogs/${res.data.blog.id}`);
     return 0;
   },
@@ -91,6 +92,6 @@ async function setStatus(input: CommandInput, status: BlogStatus, command: strin
   const api = apiFor(input, { token: 'required' });
   const res = await api.request({ method: 'PATCH', path: `/api/blogs/${blogId}`, body: body.data, answer: BlogWriteResult });
   if (!res.ok) failWith(res.failure, { blogId });
-  say(input.io, `${status === 'ended' ? 'ended' : 'reopened'} blog ${blogId}: ${res.data.blog.title}`);
+  say(input.io, `${status === 'ended' ? 'ended' : 'reopened'} blog ${blogId}: ${res.data.blog.title}${replicationNote(res.data.replication)}`);
   return 0;
 }

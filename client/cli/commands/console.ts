@@ -10,7 +10,7 @@ import type { ApiClient } from '../http.js';
 import { connectionNotes } from '../connection-notes.js';
 import { followBlog } from '../live-follow.js';
 import { changeLine, eventLine, headline, streamLine } from '../output.js';
-import { entryInput, newIdempotencyKey, publishEntry, retriedNote } from '../publish.js';
+import { entryInput, newIdempotencyKey, publishEntry, replicationNote, retriedNote } from '../publish.js';
 import { Screen } from '../screen.js';
 import { onStopSignal } from '../stop-signal.js';
 
@@ -167,7 +167,7 @@ class Poster {
     }
     const res = await publishEntry(this.api, this.blogId, entry, item.key);
     if (res.ok) {
-      this.screen.line(`posted ${res.data.entry.id}${retriedNote(res.attempts)}`);
+      this.screen.line(`posted ${res.data.entry.id}${retriedNote(res.attempts)}${replicationNote(res.data.replication)}`);
       return;
     }
     this.unsent.push(item);

@@ -7,6 +7,7 @@ import { bodySource, readBody, type BodySource } from '../body-input.js';
 import type { Command, CommandInput } from '../command.js';
 import { CliError, failWith, usageError } from '../failure.js';
 import type { ApiFailure } from '../http.js';
+import { replicationNote } from '../publish.js';
 import { say } from '../io.js';
 import { firstLine, headline, truncate } from '../output.js';
 
@@ -62,7 +63,7 @@ export const edit: Command = {
 
     const res = await api.request({ method: 'PATCH', path: `/api/blogs/${blogId}/entries/${entryId}`, body: patch, answer: EntryWriteResult });
     if (!res.ok) conflictOr(res.failure, blogId, entryId);
-    say(input.io, `edited ${entryId} in ${blogId} (now version ${res.data.entry.version})`);
+    say(input.io, `edited ${entryId} in ${blogId} (now version ${res.data.entry.version})${replicationNote(res.data.replication)}`);
     return 0;
   },
 };

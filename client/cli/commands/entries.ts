@@ -1,11 +1,12 @@
 import * as z from 'zod';
-import { BlogId, Entry, EntryId, EntryWriteResult } from '../../../shared/index.js';
+import { BlogId, DeleteWarningResult, Entry, EntryId, EntryWriteResult, type WriteWarning } from '../../../shared/index.js';
 import { apiFor } from '../api-for.js';
 import { expectPositionals, parsePositional } from '../args.js';
 import { findEntry } from '../blog-pages.js';
 import type { Command, CommandInput } from '../command.js';
 import { failWith } from '../failure.js';
 import { NoContent, type ApiClient, type ApiFailure } from '../http.js';
+import { replicationNote } from '../publish.js';
 import { say } from '../io.js';
 import { headline } from '../output.js';
 
@@ -24,9 +25,9 @@ export const deleteEntry: Command = {
   async run(input) {
     const { blogId, entryId } = target(input, this.name);
     const api = apiFor(input, { token: 'required' });
-    const res = await api.request({ method: 'DELETE', path: `/api/blogs/${blogId}/entries/${entryId}`, answer: NoContent });
+    const res = await api.request({ method: 'DELETE', path: `/api/blogs/${blogId}/entries/${entryId}`, answer: NoContent.or(DeleteWarningResult) });
     if (!res.ok) failWith(res.failure, { blogId, entryId });
-    say(input.io, `deleted ${entryId} from ${blogId}`);
+    say(input.io, `deleted ${entryId} from ${blogId}${replicationNote(res.data?.replication)}`);
     return 0;
   },
 };
@@ -61,26 +62,32 @@ async function setPinned(input: CommandInput, pinned: boolean, command: string):
   const { blogId, entryId } = target(input, command);
   const api = apiFor(input, { token: 'required' });
   let entry = await findEntry(api, blogId, entryId);
+  let note = '';
   for (let attempt = 0; entry.pinned !== pinned; attempt += 1) {
     const res = await patchPinned(api, entry, pinned);
     if (res.ok) {
       entry = res.entry;
+      note = replicationNote(res.replication);
       break;
     }
     const conflict = res.failure.kind === 'refused' && res.failure.code === 'version_conflict' ? Conflict.safeParse(res.failure.details) : undefined;
     if (conflict?.success !== true || attempt >= 2) failWith(res.failure, { blogId, entryId });
     entry = conflict.data.current;
   }
-  say(input.io, `${pinned ? 'pinned' : 'unpinned'} ${entryId} in ${blogId}: ${headline(entry)}`);
+  say(input.io, `${pinned ? 'pinned' : 'unpinned'} ${entryId} in ${blogId}: ${headline(entry)}${note}`);
   return 0;
 }
 
-async function patchPinned(api: ApiClient, entry: Entry, pinned: boolean): Promise<{ ok: true; entry: Entry } | { ok: false; failure: ApiFailure }> {
+async function patchPinned(
+  api: ApiClient,
+  entry: Entry,
+  pinned: boolean,
+): Promise<{ ok: true; entry: Entry; replication?: WriteWarning } | { ok: false; failure: ApiFailure }> {
   const res = await api.request({
     method: 'PATCH',
     path: `/api/blogs/${entry.blogId}/entries/${entry.id}`,
     body: { version: entry.version, pinned },
     answer: EntryWriteResult,
   });
-  return res.ok ? { ok: true, entry: res.data.entry } : { ok: false, failure: res.failure };
+  return res.ok ? { ok: true, entry: res.data.entry, replication: res.data.replication } : { ok: false, failure: res.failure };
 }

@@ -6,7 +6,7 @@ import { bodySource, readBody } from '../body-input.js';
 import type { Command } from '../command.js';
 import { failWith } from '../failure.js';
 import { say } from '../io.js';
-import { entryInput, newIdempotencyKey, publishEntry, retriedNote } from '../publish.js';
+import { entryInput, newIdempotencyKey, publishEntry, replicationNote, retriedNote } from '../publish.js';
 
 const PostFlags = z.object({
   file: z.string().optional(),
@@ -74,7 +74,7 @@ export const post: Command = {
     );
     const res = await publishEntry(api, blogId, entry, newIdempotencyKey());
     if (!res.ok) failWith(res.failure, { blogId });
-    say(input.io, `posted ${res.data.entry.id} to ${blogId}${retriedNote(res.attempts)}`);
+    say(input.io, `posted ${res.data.entry.id} to ${blogId}${retriedNote(res.attempts)}${replicationNote(res.data.replication)}`);
     return 0;
   },
 };

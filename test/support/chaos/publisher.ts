@@ -5,7 +5,7 @@ import { ApiClient, type ApiFailure } from '../../../client/cli/http.js';
 import { publishEntry } from '../../../client/cli/publish.js';
 
 /** How one attempt to post an entry ended. */
-export type AttemptOutcome = 'created' | 'replayed' | 'store_unavailable' | 'store_timeout' | 'unreachable' | 'gateway';
+export type AttemptOutcome = 'created' | 'replayed' | 'not_replicated' | 'store_unavailable' | 'store_timeout' | 'unreachable' | 'gateway';
 
 /** An entry the publisher got a 201 for, with every attempt it took. */
 export interface PublishedEntry {
@@ -31,6 +31,13 @@ export interface PublisherOptions {
   entry: (index: number) => z.input<typeof EntryCreateInput>;
   /** Told of each 201, in order. */
   onPublished?: (entry: PublishedEntry) => void;
+  /** Told of every attempt's outcome when its answer came, e.g. to time an outage. */
+  onAttempt?: (outcome: AttemptOutcome, at: number) => void;
+  /**
+   * Sends a 202 `not_replicated` again with the same key (it replays and waits for the replicas
+   * again) until it is a 201, instead of taking the 202 as published.
+   */
+  untilReplicated?: boolean;
 }
 
 /** After a failed attempt, wait this long before sending the same key again. */
@@ -73,8 +80,9 @@ function describe(failure: ApiFailure): string {
 
 /**
  * An editor posting steadily, as the CLI does (its HTTP client and `publishEntry`), that never
- * gives up on an entry: every failure the issue calls transient (503, 504, no answer) is sent
- * again with the same Idempotency-Key, to the next instance, until a 201 comes.
+ * gives up on an entry: every failure the issue calls transient (503, 504, no answer), and with
+ * `untilReplicated` a 202 `not_replicated`, is sent again with the same Idempotency-Key, to the
+ * next instance, until a 201 comes.
  *
  * @example
  * const publisher = new Publisher({ targets: () => [a.url, b.url], token, blogId, intervalMs: 75, entry: (i) => ({ body: `#${i}` }) });
@@ -89,6 +97,7 @@ export class Publisher {
   readonly attemptsByOutcome: Record<AttemptOutcome, number> = {
     created: 0,
     replayed: 0,
+    not_replicated: 0,
     store_unavailable: 0,
     store_timeout: 0,
     unreachable: 0,
@@ -151,10 +160,15 @@ export class Publisher {
       // One attempt per call: the retry policy is this loop's, across instances.
       const api = new ApiClient({ url, token: this.options.token, retryDelaysMs: [], timeoutMs: 10_000 });
       const res = await publishEntry(api, this.options.blogId, input, key);
-      if (res.ok) {
+      if (res.ok && res.data.replication !== undefined && this.options.untilReplicated === true) {
+        attempts.push('not_replicated');
+        this.attemptsByOutcome.not_replicated += 1;
+        this.options.onAttempt?.('not_replicated', Date.now());
+      } else if (res.ok) {
         const outcome: AttemptOutcome = res.replayed ? 'replayed' : 'created';
         attempts.push(outcome);
         this.attemptsByOutcome[outcome] += 1;
+        this.options.onAttempt?.(outcome, Date.now());
         const entry: PublishedEntry = {
           index,
           key,
@@ -167,14 +181,16 @@ export class Publisher {
         this.published.push(entry);
         this.options.onPublished?.(entry);
         return true;
+      } else {
+        const outcome = retryOutcome(res.failure);
+        if (outcome === undefined) {
+          this.failures.push(`entry ${index} (key ${key}): ${describe(res.failure)}`);
+          return false;
+        }
+        attempts.push(outcome);
+        this.attemptsByOutcome[outcome] += 1;
+        this.options.onAttempt?.(outcome, Date.now());
       }
-      const outcome = retryOutcome(res.failure);
-      if (outcome === undefined) {
-        this.failures.push(`entry ${index} (key ${key}): ${describe(res.failure)}`);
-        return false;
-      }
-      attempts.push(outcome);
-      this.attemptsByOutcome[outcome] += 1;
       if (Date.now() - sentAt > ENTRY_DEADLINE_MS) {
         this.failures.push(`entry ${index} (key ${key}): no 201 within ${ENTRY_DEADLINE_MS} ms (${attempts.join(', ')})`);
         return false;
