@@ -8,7 +8,6 @@ import { CONSOLE_HELP, ConsoleSession, type Draft, type SessionStep } from '../c
 import { CliError, describeFailure } from '../failure.js';
 import type { ApiClient } from '../http.js';
 import { connectionNotes } from '../connection-notes.js';
-import { followBlog } from '../live-follow.js';
 import { changeLine, eventLine, headline, streamLine } from '../output.js';
 import { entryInput, newIdempotencyKey, publishEntry, replicationNote, retriedNote } from '../publish.js';
 import { Screen } from '../screen.js';
@@ -47,6 +46,9 @@ export const consoleCommand: Command = {
       throw new CliError(`blog "${blogId}" has ended; "liveblog blogs reopen ${blogId}" takes it live again.`, 1);
     }
 
+    // Loaded here, not at start: the live client (socket.io-client, ws) is most of the CLI's start-up
+    // time. Before stdin is read: lines read while this loads would reach no handler.
+    const { followBlog } = await import('../live-follow.js');
     const session = new ConsoleSession();
     const rl = createInterface({ input: io.stdin, output: interactive ? io.stdout : undefined, terminal: interactive, prompt: session.prompt() });
     const shown = new Screen(io, interactive ? rl : undefined);

@@ -7,7 +7,6 @@ import type { Command } from '../command.js';
 import { CliError, usageError } from '../failure.js';
 import { say, warn } from '../io.js';
 import { connectionNotes } from '../connection-notes.js';
-import { followBlog } from '../live-follow.js';
 import { changeLine, eventLine, headline, streamLine } from '../output.js';
 import { onStopSignal } from '../stop-signal.js';
 
@@ -44,6 +43,8 @@ export const tail: Command = {
     // on stderr, so that stdout carries only updates; it also tells a script the stream has started
     warn(io, `following blog "${blogId}" at ${api.url} (Ctrl+C stops)`);
     const print = (event: BlogEvent, line: string): void => say(io, flags.json ? JSON.stringify(event) : line);
+    // Loaded here, not at start: the live client (socket.io-client, ws) is most of the CLI's start-up time.
+    const { followBlog } = await import('../live-follow.js');
 
     return new Promise<number>((resolve, reject) => {
       const finish = (code: number, error?: CliError): void => {
