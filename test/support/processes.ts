@@ -124,3 +124,29 @@ export function stopAll(): void {
     }
   }
 }
+
+/**
+ * One server process that a test kills and starts again on the same port: `start()` runs it
+ * (tracked like `spawnTracked`), `kill()` SIGKILLs its group, `running` says whether it is up.
+ *
+ * @example
+ * const node = restartable(() => spawnTracked('redis-server', ['--port', '7001'], { stdio: 'ignore' }));
+ * const child = node.start(); await waitForPing(url, child, 10_000);
+ */
+export function restartable(launch: () => ChildProcess): { readonly running: boolean; start(): ChildProcess; kill(): Promise<void> } {
+  let proc: ChildProcess | undefined;
+  return {
+    get running() {
+      return proc !== undefined && proc.exitCode === null && proc.signalCode === null;
+    },
+    start() {
+      proc = launch();
+      return proc;
+    },
+    async kill() {
+      const child = proc;
+      proc = undefined;
+      if (child !== undefined) await signalGroup(child, 'SIGKILL');
+    },
+  };
+}

@@ -1,8 +1,8 @@
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
 import { freePort, waitForPing } from './redis-server.js';
-import { signalGroup, spawnTracked, trackedTempDir } from './processes.js';
+import { restartable, spawnTracked, trackedTempDir } from './processes.js';
 
 /** One redis-server of a test cluster. */
 export interface ClusterNode {
@@ -87,12 +87,11 @@ export async function startRedisCluster(options: { nodeTimeoutMs?: number; repli
   const nodes: ClusterNode[] = ports.slice(0, count).map((port, i) => {
     const busPort = ports[count + i] ?? 0;
     const url = `redis://127.0.0.1:${port}`;
-    let proc: ChildProcess | undefined;
     const admin = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 100 });
     admin.on('error', () => {
       // reconnects by itself across kill() / restart()
     });
-    const launch = async (): Promise<void> => {
+    const server = restartable(() => {
       const args = [
         '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
         '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-port', String(busPort),
@@ -101,23 +100,17 @@ export async function startRedisCluster(options: { nodeTimeoutMs?: number; repli
         '--cluster-replica-validity-factor', '0',
         '--save', '', '--appendonly', 'no', '--dbfilename', `dump-${port}.rdb`,
       ];
-      const child = spawnTracked('redis-server', args, { stdio: 'ignore' });
-      proc = child;
-      await waitForPing(url, child, 10_000);
-    };
+      return spawnTracked('redis-server', args, { stdio: 'ignore' });
+    });
     return {
       port,
       address: `127.0.0.1:${port}`,
       admin,
       get running() {
-        return proc !== undefined && proc.exitCode === null && proc.signalCode === null;
+        return server.running;
       },
-      async kill() {
-        const child = proc;
-        proc = undefined;
-        if (child !== undefined) await signalGroup(child, 'SIGKILL');
-      },
-      restart: launch,
+      kill: () => server.kill(),
+      restart: () => waitForPing(url, server.start(), 10_000),
     };
   });
 

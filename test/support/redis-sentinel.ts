@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort, waitForPing } from './redis-server.js';
-import { signalGroup, spawnTracked, trackedTempDir } from './processes.js';
+import { restartable, signalGroup, spawnTracked, trackedTempDir } from './processes.js';
 
 /** One data redis-server of a Sentinel deployment (the primary or its replica, which may swap). */
 export interface SentinelDataNode {
@@ -108,28 +108,26 @@ export async function startRedisSentinel(options: { downAfterMs?: number; name?:
   const processes = new Set<ChildProcess>();
 
   const dataNode = (port: number, firstPrimary: number | undefined): SentinelDataNode => {
-    let proc: ChildProcess | undefined;
+    let replicaOfNow: number | undefined;
+    const server = restartable(() => {
+      const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--dbfilename', `dump-${port}.rdb`];
+      // a replica (re)joining is synced at once rather than after the default 5 s wait for others
+      args.push('--repl-diskless-sync-delay', '0');
+      if (replicaOfNow !== undefined) args.push('--replicaof', '127.0.0.1', String(replicaOfNow));
+      const child = spawnTracked('redis-server', args, { stdio: 'ignore' });
+      processes.add(child);
+      return child;
+    });
     return {
       port,
       admin: admin(port),
       get running() {
-        return proc !== undefined && proc.exitCode === null && proc.signalCode === null;
+        return server.running;
       },
-      async kill() {
-        const child = proc;
-        proc = undefined;
-        if (child !== undefined) await signalGroup(child, 'SIGKILL');
-      },
+      kill: () => server.kill(),
       async restart(replicaOf) {
-        const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--dbfilename', `dump-${port}.rdb`];
-        // a replica (re)joining is synced at once rather than after the default 5 s wait for others
-        args.push('--repl-diskless-sync-delay', '0');
-        const primaryPort = replicaOf?.port ?? firstPrimary;
-        if (primaryPort !== undefined) args.push('--replicaof', '127.0.0.1', String(primaryPort));
-        const child = spawnTracked('redis-server', args, { stdio: 'ignore' });
-        proc = child;
-        processes.add(child);
-        await waitForPing(`redis://127.0.0.1:${port}`, child, 10_000);
+        replicaOfNow = replicaOf?.port ?? firstPrimary;
+        await waitForPing(`redis://127.0.0.1:${port}`, server.start(), 10_000);
       },
     };
   };
